@@ -1,0 +1,14 @@
+namespace GamingSystem.ServiceDefaults.Messaging;
+
+/// <summary>NATS header names the SDK reads and writes; defined once for services, gateway and tests.</summary>
+public static class MessagingHeaders
+{
+    /// <summary>Absolute deadline of the call, Unix time in milliseconds. Handlers stop work past it.</summary>
+    public const string Deadline = "Gaming-Deadline";
+
+    /// <summary>Caller-chosen key that makes a mutating call safe to retry.</summary>
+    public const string IdempotencyKey = "Gaming-Idempotency-Key";
+
+    /// <summary>The authenticated player, set by the gateway only.</summary>
+    public const string PlayerId = "Gaming-Player-Id";
+}

@@ -1,0 +1,41 @@
+using GamingSystem.ServiceDefaults.Messaging;
+using Google.Protobuf.Reflection;
+using ServiceDescriptor = Google.Protobuf.Reflection.ServiceDescriptor;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using NATS.Client.Core;
+
+namespace Microsoft.Extensions.Hosting;
+
+public static class MessagingExtensions
+{
+    /// <summary>
+    /// Serves <paramref name="service"/> as a NATS micro service. Register one handler per method on the
+    /// returned builder; start-up fails, naming them, if any method is left without one.
+    /// </summary>
+    public static NatsServiceBuilder AddNatsService<TBuilder>(this TBuilder builder, ServiceDescriptor service)
+        where TBuilder : IHostApplicationBuilder
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(service);
+
+        var registration = new ServiceRegistration(service);
+        builder.Services.AddSingleton<IHostedService>(services => new NatsServiceHost(
+            registration,
+            services.GetRequiredService<INatsConnection>(),
+            services,
+            services.GetRequiredService<TimeProvider>(),
+            services.GetRequiredService<ILogger<NatsServiceHost>>()));
+        return new NatsServiceBuilder(builder.Services, registration);
+    }
+
+    /// <summary>The typed request client (<see cref="ServiceClient"/>); <c>AddNatsClient</c> calls this.</summary>
+    public static IServiceCollection AddServiceClient(this IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<ServiceClientOptions>().BindConfiguration(ServiceClientOptions.SectionName);
+        services.TryAddSingleton<ServiceClient>();
+        return services;
+    }
+}

@@ -1,0 +1,117 @@
+using GamingSystem.ServiceDefaults.Messaging;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
+using NATS.Client.Core;
+
+namespace Microsoft.Extensions.Hosting;
+
+/// <summary>Settings bound from <c>Aspire:NATS:Net</c>, as Aspire's NATS client integration names them.</summary>
+public sealed class NatsClientSettings
+{
+    public const string SectionName = "Aspire:NATS:Net";
+
+    public string? ConnectionString { get; set; }
+
+    public bool DisableHealthChecks { get; set; }
+
+    public bool DisableTracing { get; set; }
+}
+
+public static class NatsClientExtensions
+{
+    public const string HealthCheckName = "NATS";
+
+    /// <summary>
+    /// Registers one <see cref="INatsConnection"/> for the process, from <c>ConnectionStrings:{name}</c>
+    /// (<c>nats://user:password@host:port</c>), with the protobuf serializer, a health check and tracing.
+    /// </summary>
+    public static TBuilder AddNatsClient<TBuilder>(this TBuilder builder, string connectionName, Action<NatsClientSettings>? configure = null)
+        where TBuilder : IHostApplicationBuilder
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrEmpty(connectionName);
+
+        var settings = new NatsClientSettings();
+        builder.Configuration.GetSection(NatsClientSettings.SectionName).Bind(settings);
+        settings.ConnectionString ??= builder.Configuration.GetConnectionString(connectionName);
+        configure?.Invoke(settings);
+
+        if (string.IsNullOrWhiteSpace(settings.ConnectionString))
+        {
+            throw new InvalidOperationException(
+                $"NATS is not configured: set ConnectionStrings:{connectionName} (the AppHost does this for every project that references '{connectionName}').");
+        }
+
+        builder.Services.TryAddSingleton<INatsConnection>(services => new NatsConnection(CreateOptions(settings.ConnectionString, services)));
+        builder.Services.AddServiceClient();
+
+        if (!settings.DisableHealthChecks)
+        {
+            builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
+                HealthCheckName,
+                services => new NatsHealthCheck(services.GetRequiredService<INatsConnection>()),
+                failureStatus: default,
+                tags: default));
+        }
+
+        return builder;
+    }
+
+    internal static NatsOpts CreateOptions(string connectionString, IServiceProvider services)
+    {
+        var uri = new Uri(connectionString);
+        var opts = NatsOpts.Default with
+        {
+            Url = $"{uri.Scheme}://{uri.Host}:{uri.Port}",
+            Name = services.GetService<IHostEnvironment>()?.ApplicationName ?? "gaming",
+            LoggerFactory = services.GetRequiredService<ILoggerFactory>(),
+            SerializerRegistry = ProtobufSerializerRegistry.Instance,
+            // A mesh should notice a dead connection in seconds, not the default two minutes.
+            PingInterval = TimeSpan.FromSeconds(10),
+            MaxPingOut = 2,
+            // Wide jitter so many services that lost NATS together do not reconnect in one storm.
+            ReconnectJitter = TimeSpan.FromSeconds(1),
+            ReconnectWaitMin = TimeSpan.FromMilliseconds(250),
+            ReconnectWaitMax = TimeSpan.FromSeconds(5),
+            MaxReconnectRetry = -1,
+            RetryOnInitialConnect = true,
+        };
+
+        if (!string.IsNullOrEmpty(uri.UserInfo))
+        {
+            var parts = uri.UserInfo.Split(':', 2);
+            opts = opts with
+            {
+                AuthOpts = NatsAuthOpts.Default with
+                {
+                    Username = Uri.UnescapeDataString(parts[0]),
+                    Password = parts.Length > 1 ? Uri.UnescapeDataString(parts[1]) : null,
+                },
+            };
+        }
+
+        return opts;
+    }
+
+    private sealed class NatsHealthCheck(INatsConnection connection) : IHealthCheck
+    {
+        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        {
+            if (connection.ConnectionState == NatsConnectionState.Closed)
+            {
+                // NATS.Net connects on first use; a process that has sent nothing yet is still ready to.
+                await connection.ConnectAsync().AsTask().WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            return connection.ConnectionState switch
+            {
+                NatsConnectionState.Open => HealthCheckResult.Healthy(),
+                NatsConnectionState.Reconnecting => HealthCheckResult.Degraded("reconnecting to NATS"),
+                _ => HealthCheckResult.Unhealthy($"NATS connection is {connection.ConnectionState}"),
+            };
+        }
+    }
+}

@@ -1,0 +1,53 @@
+using GamingSystem.Contracts.Common.V1;
+using GamingSystem.ServiceDefaults.Messaging;
+using Google.Protobuf;
+using Google.Protobuf.Reflection;
+using ServiceDescriptor = Google.Protobuf.Reflection.ServiceDescriptor;
+
+namespace GamingSystem.Gateway;
+
+/// <summary>Maps every annotated method of the given proto services to an HTTP endpoint; no hand-written routes.</summary>
+internal static class ContractRoutes
+{
+    private static readonly JsonFormatter Formatter = new(JsonFormatter.Settings.Default.WithFormatDefaultValues(true));
+
+    public static IEndpointRouteBuilder MapContractRoutes(this IEndpointRouteBuilder endpoints, IEnumerable<ServiceDescriptor> services)
+    {
+        foreach (var route in services.SelectMany(HttpRoute.For))
+        {
+            endpoints.MapMethods(route.Pattern, [route.Verb], (HttpContext context, ServiceClient client) => HandleAsync(route, context, client))
+                .WithName(route.Method.FullName)
+                .WithDisplayName($"{route.Verb} {route.Pattern} -> {ServiceSubjects.For(route.Method)}")
+                .RequireRateLimiting(GatewayExtensions.InFlightPolicy);
+        }
+
+        // Anything else is a 404 in the same problem+json shape as every other error.
+        endpoints.MapFallback((HttpContext context) =>
+            Problems.From(ErrorCode.NotFound, $"no route for {context.Request.Method} {context.Request.Path}", context));
+        return endpoints;
+    }
+
+    private static async Task<IResult> HandleAsync(HttpRoute route, HttpContext context, ServiceClient client)
+    {
+        try
+        {
+            var request = await RequestReader.ReadAsync(route, context.Request, context.RequestAborted).ConfigureAwait(false);
+            var response = await client.RequestAsync(route.Method, request, cancellationToken: context.RequestAborted).ConfigureAwait(false);
+            return Results.Text(Formatter.Format(response), "application/json", statusCode: StatusCodes.Status200OK);
+        }
+        catch (ServiceException ex)
+        {
+            return Problems.From(ex.Error, context);
+        }
+        catch (BadHttpRequestException ex)
+        {
+            // Kestrel's own limits (body too large, body cut off) keep their status, in our shape.
+            return Problems.From(new Error { Code = ErrorCode.InvalidArgument, Message = ex.Message, Field = "body" }, context, ex.StatusCode);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away; nobody reads this.
+            return Results.Empty;
+        }
+    }
+}

@@ -1,0 +1,58 @@
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.RateLimiting;
+using GamingSystem.Contracts.Common.V1;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+
+namespace GamingSystem.Gateway;
+
+/// <summary>Settings bound from <c>Gateway</c>.</summary>
+public sealed class GatewayOptions
+{
+    public const string SectionName = "Gateway";
+
+    /// <summary>Largest request body accepted (413 above it).</summary>
+    public long MaxRequestBodyBytes { get; set; } = 2 * 1024 * 1024;
+
+    /// <summary>Requests handled at once; more wait in a short queue, then get 503. Never an unbounded queue.</summary>
+    public int MaxConcurrentRequests { get; set; } = 2048;
+
+    public int QueueLimit { get; set; } = 512;
+}
+
+internal static class GatewayExtensions
+{
+    public const string InFlightPolicy = "in-flight";
+
+    public static WebApplicationBuilder AddGateway(this WebApplicationBuilder builder)
+    {
+        var options = builder.Configuration.GetSection(GatewayOptions.SectionName).Get<GatewayOptions>() ?? new GatewayOptions();
+        builder.Services.Configure<KestrelServerOptions>(kestrel => kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes);
+        builder.Services.AddProblemDetails();
+        builder.Services.AddRateLimiter(limiter =>
+        {
+            limiter.AddConcurrencyLimiter(InFlightPolicy, concurrency =>
+            {
+                concurrency.PermitLimit = options.MaxConcurrentRequests;
+                concurrency.QueueLimit = options.QueueLimit;
+                concurrency.QueueProcessingOrder = QueueProcessingOrder.OldestFirst;
+            });
+            limiter.OnRejected = (context, cancellationToken) =>
+            {
+                context.HttpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+                context.HttpContext.Response.Headers.RetryAfter = "1";
+                return new ValueTask(Problems.From(ErrorCode.Unavailable, "the gateway is at capacity; retry shortly", context.HttpContext)
+                    .ExecuteAsync(context.HttpContext));
+            };
+        });
+        return builder;
+    }
+
+    public static WebApplication UseGateway(this WebApplication app)
+    {
+        // Unhandled exceptions and bare status codes (405, 415...) still answer in problem+json.
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseRateLimiter();
+        return app;
+    }
+}

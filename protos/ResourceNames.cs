@@ -1,0 +1,13 @@
+namespace GamingSystem.Contracts;
+
+/// <summary>
+/// Resource names shared by the AppHost, the services, the gateway and the tests.
+/// A connection string is looked up by these names (<c>ConnectionStrings:nats</c>), so they must never drift.
+/// </summary>
+public static class ResourceNames
+{
+    public const string Nats = "nats";
+    public const string Redis = "redis";
+    public const string Gateway = "gateway";
+    public const string StateManager = "state-manager";
+}
