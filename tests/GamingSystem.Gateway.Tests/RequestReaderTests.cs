@@ -1,0 +1,84 @@
+using System.Text;
+using GamingSystem.Contracts;
+using GamingSystem.Contracts.Common.V1;
+using GamingSystem.Contracts.StateManager.V1;
+using GamingSystem.ServiceDefaults.Messaging;
+using Microsoft.AspNetCore.Http;
+
+namespace GamingSystem.Gateway.Tests;
+
+public sealed class RequestReaderTests
+{
+    private static readonly HttpRoute Put = HttpRoute.For(ContractRegistry.StateManager).Single(r => r.Method.Name == "Put");
+    private static readonly HttpRoute Delete = HttpRoute.For(ContractRegistry.StateManager).Single(r => r.Method.Name == "Delete");
+    private static readonly HttpRoute List = HttpRoute.For(ContractRegistry.StateManager).Single(r => r.Method.Name == "List");
+
+    [Fact]
+    public async Task Body_and_path_fill_the_request_with_the_path_winning()
+    {
+        var request = (PutRequest)await Read(Put, """{"key":"ignored","value":"aGk=","expectedVersion":"3","ttlSeconds":60}""", key: "room/1");
+
+        Assert.Equal("room/1", request.Key);
+        Assert.Equal("hi", request.Value.ToStringUtf8());
+        Assert.True(request.HasExpectedVersion);
+        Assert.Equal(3, request.ExpectedVersion);
+        Assert.Equal(60, request.TtlSeconds);
+    }
+
+    [Theory]
+    [InlineData("""{"value":"aGk=","expectedVersion":"abc"}""", "expectedVersion")]
+    [InlineData("""{"value":"aGk=","ttlSeconds":true}""", "ttlSeconds")]
+    [InlineData("""{"value":12}""", "value")]
+    [InlineData("""{"value":"aGk=","colour":"red"}""", "colour")]
+    [InlineData("""{"value":"aGk=",""", "body")]
+    [InlineData("""[1,2]""", "body")]
+    public async Task Bad_json_is_invalid_argument_naming_the_field(string body, string field)
+    {
+        var error = await Assert.ThrowsAsync<ServiceException>(() => Read(Put, body, key: "k"));
+
+        Assert.Equal(ErrorCode.InvalidArgument, error.Code);
+        Assert.Equal(field, error.Error.Field);
+    }
+
+    [Fact]
+    public async Task Query_parameters_fill_fields_by_json_or_proto_name()
+    {
+        var delete = (DeleteRequest)await Read(Delete, body: null, key: "k", query: "?expectedVersion=4");
+        var list = (ListRequest)await Read(List, body: null, query: "?prefix=room&page_size=5");
+
+        Assert.Equal(4, delete.ExpectedVersion);
+        Assert.Equal("room", list.Prefix);
+        Assert.Equal(5, list.PageSize);
+    }
+
+    [Theory]
+    [InlineData("?pageSize=many", "pageSize")]
+    [InlineData("?cursor=1", "cursor")]
+    public async Task Bad_query_parameters_are_invalid_argument_naming_them(string query, string field)
+    {
+        var error = await Assert.ThrowsAsync<ServiceException>(() => Read(List, body: null, query: query));
+
+        Assert.Equal(field, error.Error.Field);
+    }
+
+    private static Task<Google.Protobuf.IMessage> Read(HttpRoute route, string? body, string? key = null, string query = "")
+    {
+        var context = new DefaultHttpContext();
+        context.Request.QueryString = new QueryString(query);
+        context.Request.Query = new QueryCollection(Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(query));
+        if (key is not null)
+        {
+            context.Request.RouteValues["key"] = key;
+        }
+
+        if (body is not null)
+        {
+            var bytes = Encoding.UTF8.GetBytes(body);
+            context.Request.Body = new MemoryStream(bytes);
+            context.Request.ContentLength = bytes.Length;
+            context.Request.ContentType = "application/json";
+        }
+
+        return RequestReader.ReadAsync(route, context.Request, CancellationToken.None);
+    }
+}
