@@ -31,7 +31,8 @@ internal static class RequestReader
         {
             if (request.RouteValues.TryGetValue(field.Name, out var value) && value is string text)
             {
-                SetScalar(message, field, text, field.JsonName);
+                // Kestrel decodes the path except %2F; a key may carry slashes either way.
+                SetScalar(message, field, text.Replace("%2F", "/", StringComparison.OrdinalIgnoreCase), field.JsonName);
             }
         }
 

@@ -12,9 +12,9 @@ public sealed class HttpRouteTests
 
         Assert.Equal(
             [
-                "GET /api/v1/state/{key} body= path=key -> Get",
-                "PUT /api/v1/state/{key} body=* path=key -> Put",
-                "DELETE /api/v1/state/{key} body= path=key -> Delete",
+                "GET /api/v1/state/{**key} body= path=key -> Get",
+                "PUT /api/v1/state/{**key} body=* path=key -> Put",
+                "DELETE /api/v1/state/{**key} body= path=key -> Delete",
                 "GET /api/v1/state body= path= -> List",
             ],
             routes);

@@ -22,14 +22,14 @@ internal sealed class StateApi(HttpClient http)
             body["ttlSeconds"] = ttlSeconds;
         }
 
-        return await SendAsync(HttpMethod.Put, $"/api/v1/state/{Uri.EscapeDataString(key)}", body.ToJsonString());
+        return await SendAsync(HttpMethod.Put, Path(key), body.ToJsonString());
     }
 
     public Task<(HttpStatusCode Status, JsonObject Body)> GetAsync(string key) =>
-        SendAsync(HttpMethod.Get, $"/api/v1/state/{Uri.EscapeDataString(key)}");
+        SendAsync(HttpMethod.Get, Path(key));
 
     public Task<(HttpStatusCode Status, JsonObject Body)> DeleteAsync(string key, long? expectedVersion = null) =>
-        SendAsync(HttpMethod.Delete, $"/api/v1/state/{Uri.EscapeDataString(key)}" + (expectedVersion is null ? string.Empty : $"?expectedVersion={expectedVersion}"));
+        SendAsync(HttpMethod.Delete, Path(key) + (expectedVersion is null ? string.Empty : $"?expectedVersion={expectedVersion}"));
 
     public async Task<(HttpStatusCode Status, JsonObject Body)> SendAsync(HttpMethod method, string path, string? json = null, CancellationToken cancellationToken = default)
     {
@@ -44,6 +44,9 @@ internal sealed class StateApi(HttpClient http)
         var body = text.Length == 0 ? [] : JsonNode.Parse(text)?.AsObject() ?? [];
         return (response.StatusCode, body);
     }
+
+    /// <summary>Keys may contain slashes; each segment is escaped on its own.</summary>
+    public static string Path(string key) => "/api/v1/state/" + string.Join('/', key.Split('/').Select(Uri.EscapeDataString));
 
     public static string Value(JsonObject body) => Encoding.UTF8.GetString(Convert.FromBase64String(body["value"]!.GetValue<string>()));
 

@@ -1,0 +1,97 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace GamingSystem.Benchmarks;
+
+/// <summary>A private nats-server on a free loopback port, started for this run and killed with it.</summary>
+internal sealed class NatsServerProcess : IAsyncDisposable
+{
+    // setpriv asks the kernel to kill nats-server if this process dies without running DisposeAsync (Ctrl+C, SIGKILL).
+    private const string SetPriv = "/usr/bin/setpriv";
+
+    private readonly Process _process;
+
+    private NatsServerProcess(Process process, int port)
+    {
+        _process = process;
+        Url = $"nats://127.0.0.1:{port}";
+    }
+
+    public string Url { get; }
+
+    public static async Task<NatsServerProcess> StartAsync(string serverPath, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(serverPath))
+        {
+            throw new FileNotFoundException($"nats-server not found at {serverPath}; install it with 'apt-get install nats-server' or pass --nats-server.");
+        }
+
+        var port = FreePort.Next();
+        var start = File.Exists(SetPriv)
+            ? new ProcessStartInfo(SetPriv) { ArgumentList = { "--pdeathsig", "KILL", "--", serverPath } }
+            : new ProcessStartInfo(serverPath);
+        foreach (var argument in new[] { "-a", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.RedirectStandardError = true;
+        start.RedirectStandardOutput = true;
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {serverPath}.");
+        // Drain its log so a full pipe never blocks the server.
+        process.ErrorDataReceived += static (_, _) => { };
+        process.OutputDataReceived += static (_, _) => { };
+        process.BeginErrorReadLine();
+        process.BeginOutputReadLine();
+
+        var server = new NatsServerProcess(process, port);
+        await WaitForPortAsync(process, port, cancellationToken).ConfigureAwait(false);
+        return server;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync().ConfigureAwait(false);
+        }
+
+        _process.Dispose();
+    }
+
+    private static async Task WaitForPortAsync(Process process, int port, CancellationToken cancellationToken)
+    {
+        var deadline = Stopwatch.GetTimestamp() + (Stopwatch.Frequency * 10);
+        while (true)
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"nats-server exited with code {process.ExitCode} before accepting connections.");
+            }
+
+            try
+            {
+                using var probe = new TcpClient();
+                await probe.ConnectAsync(IPAddress.Loopback, port, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (SocketException) when (Stopwatch.GetTimestamp() < deadline)
+            {
+                await Task.Delay(50, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+}
+
+/// <summary>Asks the OS for an unused loopback port; a run never collides with another run or an AppHost.</summary>
+internal static class FreePort
+{
+    public static int Next()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

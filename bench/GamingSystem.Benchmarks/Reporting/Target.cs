@@ -1,0 +1,38 @@
+using GamingSystem.Benchmarks.Load;
+
+namespace GamingSystem.Benchmarks.Reporting;
+
+/// <summary>One of the numbers the SDK is held to, with its goal.</summary>
+internal sealed record Target(string Name, double Value, double Goal, bool AtLeast, string Format)
+{
+    public bool Met => AtLeast ? Value >= Goal : Value <= Goal;
+
+    public string Verdict => Met ? "PASS" : "FAIL";
+
+    public string Describe() => $"{Value.ToString(Format, Formatting.Culture)} (target {(AtLeast ? ">=" : "<=")} {Goal.ToString(Format, Formatting.Culture)})";
+
+    /// <summary>The targets of the messaging SDK, computed from a run's measurements.</summary>
+    public static IReadOnlyList<Target> Evaluate(IReadOnlyList<Measurement> results, int callers)
+    {
+        Measurement? Find(string name, int n) => results.SingleOrDefault(m => m.Case == name && m.Callers == n);
+
+        var targets = new List<Target>();
+        // A run narrowed with --filter may lack a target's inputs; that target is left out, not failed.
+        if (Find(CaseNames.Sdk, callers) is { } sdkN && Find(CaseNames.RawNats, callers) is { } rawN)
+        {
+            targets.Add(new($"SDK / raw throughput, {callers} callers", sdkN.Throughput / rawN.Throughput, 0.85, AtLeast: true, "0.00"));
+        }
+
+        if (Find(CaseNames.Sdk, 1) is { } sdk1 && Find(CaseNames.RawNats, 1) is { } raw1)
+        {
+            targets.Add(new("SDK / raw p50 latency, 1 caller", sdk1.P50Microseconds / raw1.P50Microseconds, 1.25, AtLeast: false, "0.00"));
+        }
+
+        if (Find(CaseNames.SdkSlowHandler, callers) is { } slow)
+        {
+            targets.Add(new($"SDK with a 1 ms handler, {callers} callers, req/s", slow.Throughput, 20_000, AtLeast: true, "N0"));
+        }
+
+        return targets;
+    }
+}

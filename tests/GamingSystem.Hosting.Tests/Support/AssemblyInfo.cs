@@ -1,0 +1,2 @@
+// The hosting tests drive real Linux processes (setpriv, /proc, signals).
+[assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]
