@@ -4,16 +4,22 @@ using NATS.Client.Core;
 namespace GamingSystem.ServiceDefaults.Messaging;
 
 /// <summary>What a handler knows about the call besides the request: who, until when, and its headers.</summary>
-public sealed class CallContext
+public sealed class CallContext : IDisposable
 {
     private static readonly AsyncLocal<CallContext?> CurrentContext = new();
 
-    internal CallContext(MethodDescriptor method, NatsHeaders? headers, DateTimeOffset deadline, CancellationToken cancellationToken)
+    private readonly CancellationToken _stopping;
+    private readonly TimeProvider _time;
+    private readonly Lock _lock = new();
+    private CancellationTokenSource? _cancellation;
+
+    internal CallContext(MethodDescriptor method, NatsHeaders? headers, DateTimeOffset deadline, CancellationToken stopping, TimeProvider time)
     {
         Method = method;
         Headers = headers;
         Deadline = deadline;
-        CancellationToken = cancellationToken;
+        _stopping = stopping;
+        _time = time;
     }
 
     /// <summary>The call being handled on this flow, so outgoing calls inherit its deadline.</summary>
@@ -29,14 +35,43 @@ public sealed class CallContext
 
     public DateTimeOffset Deadline { get; }
 
-    /// <summary>Cancelled when the deadline passes or the service shuts down.</summary>
-    public CancellationToken CancellationToken { get; }
+    /// <summary>
+    /// Cancelled when the deadline passes or the service shuts down. Made on first use: most handlers never
+    /// ask, and a timer per request is a cost every request would pay.
+    /// </summary>
+    public CancellationToken CancellationToken
+    {
+        get
+        {
+            lock (_lock)
+            {
+                if (_cancellation is null)
+                {
+                    _cancellation = CancellationTokenSource.CreateLinkedTokenSource(_stopping);
+                    var remaining = Deadline - _time.GetUtcNow();
+                    _cancellation.CancelAfter(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero);
+                }
+
+                return _cancellation.Token;
+            }
+        }
+    }
 
     /// <summary>The player the gateway authenticated, if any.</summary>
     public string? PlayerId => Header(MessagingHeaders.PlayerId);
 
     public string? IdempotencyKey => Header(MessagingHeaders.IdempotencyKey);
 
+    public bool DeadlinePassed => _time.GetUtcNow() >= Deadline;
+
     public string? Header(string name) =>
         Headers is not null && Headers.TryGetValue(name, out var value) && value.Count > 0 ? value[^1] : null;
+
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            _cancellation?.Dispose();
+        }
+    }
 }

@@ -3,6 +3,8 @@ namespace GamingSystem.ServiceDefaults.Messaging;
 /// <summary>Per-call settings for <see cref="ServiceClient"/>.</summary>
 public sealed record CallOptions
 {
+    internal static readonly CallOptions Default = new();
+
     /// <summary>How long the caller waits, retries included. Default: the inherited deadline, else <see cref="ServiceClientOptions.DefaultTimeout"/>.</summary>
     public TimeSpan? Timeout { get; init; }
 
@@ -18,7 +20,7 @@ public sealed class ServiceClientOptions
 {
     public const string SectionName = "Messaging:Client";
 
-    public TimeSpan DefaultTimeout { get; set; } = TimeSpan.FromSeconds(10);
+    public TimeSpan DefaultTimeout { get; set; } = MessagingHeaders.DefaultTimeout;
 
     /// <summary>Retries after the first attempt, for idempotent calls only.</summary>
     public int MaxRetries { get; set; } = 3;

@@ -11,7 +11,7 @@ namespace GamingSystem.ServiceDefaults.Messaging;
 /// <summary>
 /// Runs one proto service as a NATS micro service: an endpoint per method on its derived subject, in the
 /// service's queue group. NATS.Client.Services calls an endpoint's handler one message at a time, so each
-/// message is handed to the thread pool and the endpoint loop only waits when every slot is busy: that
+/// message is started without being awaited and the endpoint loop only waits when every slot is busy: that
 /// bound is the backpressure, and a slow request never holds up the next one.
 /// </summary>
 internal sealed partial class NatsServiceHost(
@@ -21,12 +21,12 @@ internal sealed partial class NatsServiceHost(
     TimeProvider time,
     ILogger<NatsServiceHost> logger) : IHostedService, IAsyncDisposable
 {
-    private static readonly TimeSpan DefaultDeadline = TimeSpan.FromSeconds(30);
-
     private readonly CancellationTokenSource _stopping = new();
-    private readonly SemaphoreSlim _slots = new(registration.MaxConcurrency, registration.MaxConcurrency);
+    // Wakes a dispatch loop waiting for a slot; only used when the service is saturated.
+    private readonly SemaphoreSlim _slotFreed = new(0);
     private readonly string _serviceName = ServiceSubjects.ServiceName(registration.Service);
     private INatsSvcServer? _server;
+    // Requests running or waiting for a slot; above MaxConcurrency the difference is the waiters.
     private int _inFlight;
 
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -91,7 +91,7 @@ internal sealed partial class NatsServiceHost(
         }
 
         _stopping.Dispose();
-        _slots.Dispose();
+        _slotFreed.Dispose();
     }
 
     internal static bool IsIdempotent(MethodDescriptor method) =>
@@ -100,9 +100,14 @@ internal sealed partial class NatsServiceHost(
 
     private async ValueTask DispatchAsync(NatsSvcMsg<IMessage> msg, MethodDescriptor method, MethodHandler handler)
     {
-        await _slots.WaitAsync(_stopping.Token).ConfigureAwait(false);
-        Interlocked.Increment(ref _inFlight);
-        _ = Task.Run(() => ProcessAsync(msg, method, handler));
+        if (Interlocked.Increment(ref _inFlight) > registration.MaxConcurrency)
+        {
+            await _slotFreed.WaitAsync(_stopping.Token).ConfigureAwait(false);
+        }
+
+        // Runs inline until the handler's first real await, which is where concurrency pays: a handler that
+        // completes synchronously costs no thread-pool hop, and one awaiting Redis frees the loop at once.
+        _ = ProcessAsync(msg, method, handler);
     }
 
     private async Task ProcessAsync(NatsSvcMsg<IMessage> msg, MethodDescriptor method, MethodHandler handler)
@@ -121,28 +126,25 @@ internal sealed partial class NatsServiceHost(
         try
         {
             var deadline = ReadDeadline(msg.Headers);
-            using var cts = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
-            var remaining = deadline - time.GetUtcNow();
-            if (remaining <= TimeSpan.Zero)
+            if (deadline <= time.GetUtcNow())
             {
                 throw ServiceException.DeadlineExceeded($"the caller's deadline passed before {method.Name} started");
             }
 
-            cts.CancelAfter(remaining);
             if (msg.Exception is not null)
             {
                 throw ServiceException.InvalidArgument("payload", $"not a valid {method.InputType.FullName}: {msg.Exception.InnerException?.Message ?? msg.Exception.Message}");
             }
 
             var request = msg.Data ?? method.InputType.Parser.ParseFrom(ByteString.Empty);
-            var context = new CallContext(method, msg.Headers, deadline, cts.Token);
+            using var context = new CallContext(method, msg.Headers, deadline, _stopping.Token, time);
             CallContext.Current = context;
             IMessage response;
             try
             {
                 response = await handler(request, context).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (cts.IsCancellationRequested && !_stopping.IsCancellationRequested)
+            catch (OperationCanceledException) when (context.DeadlinePassed && !_stopping.IsCancellationRequested)
             {
                 throw ServiceException.DeadlineExceeded($"{method.Name} did not finish before the caller's deadline");
             }
@@ -174,15 +176,16 @@ internal sealed partial class NatsServiceHost(
         }
         finally
         {
-            CallContext.Current = null;
             MessagingTelemetry.ServerInFlight.Add(-1);
             MessagingTelemetry.ServerDuration.Record(
                 time.GetElapsedTime(started).TotalSeconds,
                 new("rpc.service", _serviceName),
                 new("rpc.method", method.Name),
                 new("rpc.response.status_code", ErrorCodes.ToName(code)));
-            Interlocked.Decrement(ref _inFlight);
-            _slots.Release();
+            if (Interlocked.Decrement(ref _inFlight) >= registration.MaxConcurrency)
+            {
+                _slotFreed.Release();
+            }
         }
     }
 
@@ -209,7 +212,7 @@ internal sealed partial class NatsServiceHost(
         && headers.TryGetLastValue(MessagingHeaders.Deadline, out var value)
         && long.TryParse(value, out var unixMs)
             ? DateTimeOffset.FromUnixTimeMilliseconds(unixMs)
-            : time.GetUtcNow() + DefaultDeadline;
+            : time.GetUtcNow() + MessagingHeaders.DefaultTimeout;
 
     [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "NATS micro service {Service} started: {Count} endpoints on {Subjects}, queue group {QueueGroup}")]
     private partial void LogServiceStarted(string service, int count, string subjects, string queueGroup);

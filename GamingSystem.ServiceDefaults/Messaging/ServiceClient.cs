@@ -1,12 +1,10 @@
-using System.Buffers;
 using System.Collections.Concurrent;
-using System.Diagnostics;
+using System.Globalization;
 using Google.Protobuf;
 using Google.Protobuf.Reflection;
 using GamingSystem.Contracts.Common.V1;
 using Microsoft.Extensions.Options;
 using NATS.Client.Core;
-using NATS.Client.Services;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.Retry;
@@ -15,22 +13,21 @@ using Polly.Timeout;
 namespace GamingSystem.ServiceDefaults.Messaging;
 
 /// <summary>
-/// Calls a proto method over NATS request/reply: protobuf payloads, the caller's deadline in a header,
-/// a per-call timeout, retries with jittered backoff for idempotent calls only, and a circuit breaker per
-/// target service. Every failure surfaces as a <see cref="ServiceException"/> with an error code.
+/// Calls a proto method over NATS request/reply: protobuf payloads, the caller's deadline in a header (and as
+/// the reply timeout), a circuit breaker per target service, and, for idempotent calls only, retries with
+/// jittered backoff inside a Polly timeout for the whole call. Every failure surfaces as a
+/// <see cref="ServiceException"/> with an error code.
 /// </summary>
 public sealed class ServiceClient
 {
-    private const string DeadlineKeyName = "gaming.deadline";
     private const string CircuitDetail = "circuit";
-    private static readonly ResiliencePropertyKey<DateTimeOffset> DeadlineKey = new(DeadlineKeyName);
+    private static readonly ResiliencePropertyKey<DateTimeOffset> DeadlineKey = new("gaming.deadline");
 
     private readonly INatsConnection _nats;
     private readonly TimeProvider _time;
     private readonly ServiceClientOptions _options;
-    private readonly ResiliencePipeline _once;
     private readonly ResiliencePipeline _retried;
-    private readonly ConcurrentDictionary<string, ResiliencePipeline> _breakers = new();
+    private readonly ConcurrentDictionary<string, ResiliencePipeline> _breakers = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<MethodDescriptor, MethodInfo> _methods = new();
 
     public ServiceClient(INatsConnection nats, TimeProvider time, IOptions<ServiceClientOptions> options)
@@ -39,10 +36,8 @@ public sealed class ServiceClient
         _nats = nats;
         _time = time;
         _options = options.Value;
-        var timeout = new TimeoutStrategyOptions { TimeoutGenerator = args => ValueTask.FromResult(Remaining(args.Context)) };
-        _once = new ResiliencePipelineBuilder { TimeProvider = time }.AddTimeout(timeout).Build();
         _retried = new ResiliencePipelineBuilder { TimeProvider = time }
-            .AddTimeout(timeout)
+            .AddTimeout(new TimeoutStrategyOptions { TimeoutGenerator = args => ValueTask.FromResult(Remaining(args.Context)) })
             .AddRetry(new RetryStrategyOptions
             {
                 MaxRetryAttempts = Math.Max(1, _options.MaxRetries),
@@ -70,20 +65,27 @@ public sealed class ServiceClient
             throw new ArgumentException($"{method.FullName} takes {method.InputType.FullName}, not {request.Descriptor.FullName}.", nameof(request));
         }
 
-        options ??= new CallOptions();
-        var info = _methods.GetOrAdd(method, static m => new MethodInfo(m));
-        var deadline = Deadline(options);
+        options ??= CallOptions.Default;
+        var info = _methods.GetOrAdd(method, static (m, self) => new MethodInfo(m, self.BreakerFor(ServiceSubjects.ServiceName(m.Service))), this);
+        var (deadline, explicitDeadline) = Deadline(options);
+        var call = new Call(this, info, request, options, deadline, explicitDeadline);
         var started = _time.GetTimestamp();
         var code = ErrorCode.Unspecified;
-
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
-        context.Properties.Set(DeadlineKey, deadline);
-        var breaker = _breakers.GetOrAdd(info.ServiceName, _ => CreateBreaker());
-        var state = new Attempt(this, info, request, options, deadline, breaker);
         try
         {
-            var pipeline = info.Idempotent || options.IdempotencyKey is not null ? _retried : _once;
-            var outcome = await pipeline.ExecuteOutcomeAsync(static (ctx, s) => s.RunInBreakerAsync(ctx), context, state).ConfigureAwait(false);
+            Outcome<IMessage> outcome;
+            if (info.Idempotent || options.IdempotencyKey is not null)
+            {
+                context.Properties.Set(DeadlineKey, call.Deadline);
+                outcome = await _retried.ExecuteOutcomeAsync(static (ctx, c) => c.ThroughBreakerAsync(ctx), context, call).ConfigureAwait(false);
+            }
+            else
+            {
+                // One attempt: the reply timeout is the deadline, so no timeout strategy is needed around it.
+                outcome = await call.ThroughBreakerAsync(context).ConfigureAwait(false);
+            }
+
             outcome.ThrowIfException();
             return outcome.Result!;
         }
@@ -108,65 +110,64 @@ public sealed class ServiceClient
         }
     }
 
-    private DateTimeOffset Deadline(CallOptions options)
+    /// <summary>The call's deadline, and whether the service must be told (it assumes the default otherwise).</summary>
+    private (DateTimeOffset Deadline, bool Explicit) Deadline(CallOptions options)
     {
-        var now = _time.GetUtcNow();
-        var own = now + (options.Timeout ?? _options.DefaultTimeout);
+        var timeout = options.Timeout ?? _options.DefaultTimeout;
+        var own = _time.GetUtcNow() + timeout;
         // A call made while handling another inherits what is left of that call's deadline.
         var inherited = CallContext.Current?.Deadline;
-        return inherited is { } parent && parent < own ? parent : own;
+        return inherited is { } parent && parent < own
+            ? (parent, true)
+            : (own, timeout != MessagingHeaders.DefaultTimeout);
     }
 
     private TimeSpan Remaining(ResilienceContext context)
     {
-        var deadline = context.Properties.GetValue(DeadlineKey, _time.GetUtcNow());
-        var remaining = deadline - _time.GetUtcNow();
+        var remaining = context.Properties.GetValue(DeadlineKey, _time.GetUtcNow()) - _time.GetUtcNow();
         return remaining > TimeSpan.FromMilliseconds(1) ? remaining : TimeSpan.FromMilliseconds(1);
     }
 
-    private ResiliencePipeline CreateBreaker() =>
-        new ResiliencePipelineBuilder { TimeProvider = _time }
+    private ResiliencePipeline BreakerFor(string service) =>
+        _breakers.GetOrAdd(service, static (_, self) => new ResiliencePipelineBuilder { TimeProvider = self._time }
             .AddCircuitBreaker(new CircuitBreakerStrategyOptions
             {
                 FailureRatio = 0.5,
                 MinimumThroughput = 10,
                 SamplingDuration = TimeSpan.FromSeconds(10),
-                BreakDuration = _options.BreakDuration,
+                BreakDuration = self._options.BreakDuration,
                 ShouldHandle = new PredicateBuilder().Handle<ServiceException>(e => e.Code is ErrorCode.Unavailable or ErrorCode.DeadlineExceeded),
             })
-            .Build();
+            .Build(), this);
 
-    private async ValueTask<IMessage> SendAsync(MethodInfo info, IMessage request, CallOptions options, DateTimeOffset deadline, CancellationToken cancellationToken)
+    private async ValueTask<IMessage> SendAsync(Call call, CancellationToken cancellationToken)
     {
-        var remaining = deadline - _time.GetUtcNow();
+        var info = call.Info;
+        var remaining = call.Deadline - _time.GetUtcNow();
         if (remaining <= TimeSpan.Zero)
         {
             throw ServiceException.DeadlineExceeded($"{info.Method.FullName}: the deadline passed before the call was sent");
         }
 
-        var headers = new NatsHeaders { [MessagingHeaders.Deadline] = deadline.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture) };
-        if (options.IdempotencyKey is not null)
-        {
-            headers[MessagingHeaders.IdempotencyKey] = options.IdempotencyKey;
-        }
-
-        if (options.PlayerId is not null)
-        {
-            headers[MessagingHeaders.PlayerId] = options.PlayerId;
-        }
-
+        var headers = Headers(call);
         try
         {
             var reply = await _nats.RequestAsync(
                 info.Subject,
-                request,
+                call.Request,
                 headers,
                 requestSerializer: ProtobufSerializer.Instance,
-                replySerializer: NatsRawSerializer<NatsMemoryOwner<byte>>.Default,
+                replySerializer: info.Replies,
                 replyOpts: new NatsSubOpts { Timeout = remaining },
                 cancellationToken: cancellationToken).ConfigureAwait(false);
-            using var payload = reply.Data;
-            return Decode(info, reply.Headers, payload.Memory);
+            var data = reply.Data;
+            if (data.Message is null && data.Error is null)
+            {
+                // An empty payload (a response with every field at its default) may never reach the deserializer.
+                data = info.Replies.Deserialize(default, new NatsMsgContext(reply.Subject, reply.ReplyTo, reply.Headers));
+            }
+
+            return data.Error is { } error ? throw new ServiceException(error) : data.Message!;
         }
         catch (NatsNoRespondersException)
         {
@@ -178,46 +179,34 @@ public sealed class ServiceClient
         }
     }
 
-    internal static IMessage Decode(MethodInfo info, NatsHeaders? headers, ReadOnlyMemory<byte> payload)
+    private static NatsHeaders? Headers(in Call call)
     {
-        if (headers is not null && headers.TryGetLastValue(NatsSvcConstants.ServiceErrorHeader, out var description))
+        if (!call.ExplicitDeadline && call.Options.IdempotencyKey is null && call.Options.PlayerId is null)
         {
-            throw new ServiceException(DecodeError(headers, description, payload));
+            return null;
         }
 
-        try
+        var headers = new NatsHeaders();
+        if (call.ExplicitDeadline)
         {
-            return info.Method.OutputType.Parser.ParseFrom(new ReadOnlySequence<byte>(payload));
+            headers[MessagingHeaders.Deadline] = call.Deadline.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
         }
-        catch (InvalidProtocolBufferException ex)
+
+        if (call.Options.IdempotencyKey is { } key)
         {
-            throw ServiceException.Internal($"{info.Method.FullName} replied with a payload that is not a {info.Method.OutputType.FullName}: {ex.Message}");
+            headers[MessagingHeaders.IdempotencyKey] = key;
         }
+
+        if (call.Options.PlayerId is { } player)
+        {
+            headers[MessagingHeaders.PlayerId] = player;
+        }
+
+        return headers;
     }
 
-    private static Error DecodeError(NatsHeaders headers, string description, ReadOnlyMemory<byte> payload)
-    {
-        if (!payload.IsEmpty)
-        {
-            try
-            {
-                var error = Error.Parser.ParseFrom(new ReadOnlySequence<byte>(payload));
-                if (error.Code != ErrorCode.Unspecified)
-                {
-                    return error;
-                }
-            }
-            catch (InvalidProtocolBufferException)
-            {
-                // Not one of ours (a plain NATS micro service); fall back to the headers.
-            }
-        }
-
-        var status = headers.TryGetLastValue(NatsSvcConstants.ServiceErrorCodeHeader, out var text) && int.TryParse(text, out var parsed) ? parsed : 500;
-        return new Error { Code = ErrorCodes.FromHttpStatus(status), Message = description };
-    }
-
-    internal sealed class MethodInfo(MethodDescriptor method)
+    /// <summary>What does not change between calls of one method, computed once.</summary>
+    internal sealed class MethodInfo(MethodDescriptor method, ResiliencePipeline breaker)
     {
         public MethodDescriptor Method { get; } = method;
 
@@ -226,25 +215,22 @@ public sealed class ServiceClient
         public string ServiceName { get; } = ServiceSubjects.ServiceName(method.Service);
 
         public bool Idempotent { get; } = NatsServiceHost.IsIdempotent(method);
+
+        public ResiliencePipeline Breaker { get; } = breaker;
+
+        public ReplyDeserializer Replies { get; } = new(method);
     }
 
-    private sealed record Attempt(
-        ServiceClient Client,
-        MethodInfo Info,
-        IMessage Request,
-        CallOptions Options,
-        DateTimeOffset Deadline,
-        ResiliencePipeline Breaker)
+    private readonly record struct Call(ServiceClient Client, MethodInfo Info, IMessage Request, CallOptions Options, DateTimeOffset Deadline, bool ExplicitDeadline)
     {
-        public async ValueTask<Outcome<IMessage>> RunInBreakerAsync(ResilienceContext context)
+        public async ValueTask<Outcome<IMessage>> ThroughBreakerAsync(ResilienceContext context)
         {
             try
             {
-                var result = await Breaker.ExecuteAsync(
-                    static async (ctx, s) => await s.Client.SendAsync(s.Info, s.Request, s.Options, s.Deadline, ctx.CancellationToken).ConfigureAwait(false),
+                return Outcome.FromResult(await Info.Breaker.ExecuteAsync(
+                    static (ctx, call) => call.Client.SendAsync(call, ctx.CancellationToken),
                     context,
-                    this).ConfigureAwait(false);
-                return Outcome.FromResult(result);
+                    this).ConfigureAwait(false));
             }
             catch (BrokenCircuitException)
             {

@@ -41,6 +41,15 @@ public sealed class MessagingRoundTripTests(NatsServerFixture nats) : IClassFixt
     }
 
     [Fact]
+    public async Task An_empty_response_is_a_valid_reply()
+    {
+        var reply = await Client.RequestAsync<ListResponse>(ContractRegistry.StateManager.FindMethodByName("List"), new ListRequest());
+
+        Assert.Empty(reply.Entries);
+        Assert.Equal(0, reply.CalculateSize());
+    }
+
+    [Fact]
     public async Task A_handler_error_reaches_the_caller_with_code_message_and_details()
     {
         var error = await Assert.ThrowsAsync<ServiceException>(() => Client.RequestAsync<GetResponse>(Get, new GetRequest { Key = "conflict" }));
@@ -113,7 +122,26 @@ public sealed class MessagingRoundTripTests(NatsServerFixture nats) : IClassFixt
     }
 
     [Fact]
-    public async Task Trace_context_and_player_flow_from_caller_to_handler()
+    public async Task The_player_and_idempotency_key_reach_the_handler()
+    {
+        await Client.RequestAsync<GetResponse>(Get, new GetRequest { Key = "who" }, new CallOptions { PlayerId = "player-7", Timeout = TimeSpan.FromSeconds(3) });
+
+        var call = Assert.Single(Probe.Calls, c => c.Key == "who");
+        Assert.Equal("player-7", call.PlayerId);
+        Assert.InRange(call.Deadline, DateTimeOffset.UtcNow.AddSeconds(1), DateTimeOffset.UtcNow.AddSeconds(3));
+    }
+
+    [Fact]
+    public async Task Without_a_timeout_the_handler_sees_the_default_deadline()
+    {
+        await Client.RequestAsync<GetResponse>(Get, new GetRequest { Key = "default-deadline" });
+
+        var call = Assert.Single(Probe.Calls, c => c.Key == "default-deadline");
+        Assert.InRange(call.Deadline, DateTimeOffset.UtcNow.AddSeconds(8), DateTimeOffset.UtcNow.Add(MessagingHeaders.DefaultTimeout));
+    }
+
+    [Fact]
+    public async Task Trace_context_flows_from_caller_to_handler()
     {
         using var source = new ActivitySource("GamingSystem.Tests");
         using var listener = new ActivityListener
@@ -125,10 +153,9 @@ public sealed class MessagingRoundTripTests(NatsServerFixture nats) : IClassFixt
 
         using (var parent = source.StartActivity("caller"))
         {
-            await Client.RequestAsync<GetResponse>(Get, new GetRequest { Key = "traced" }, new CallOptions { PlayerId = "player-42" });
+            await Client.RequestAsync<GetResponse>(Get, new GetRequest { Key = "traced" });
             var call = Assert.Single(Probe.Calls, c => c.Key == "traced");
             Assert.Equal(parent!.TraceId, call.TraceId);
-            Assert.Equal("player-42", call.PlayerId);
         }
     }
 }
