@@ -40,6 +40,8 @@ public static class DistributedApplicationTestingBuilder
     {
         options.RandomizePorts = true;
         options.ForwardConsoleLogs = false;
+        options.EnableDashboard = false;
+        options.OpenBrowser = false;
         options.DataDirectory = null;
     }
 

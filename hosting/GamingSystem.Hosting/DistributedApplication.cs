@@ -1,4 +1,5 @@
 using System.Reflection;
+using GamingSystem.Hosting.Dashboard;
 using GamingSystem.Hosting.Lifecycle;
 using GamingSystem.Hosting.Orchestration;
 using Microsoft.Extensions.DependencyInjection;
@@ -23,6 +24,9 @@ public sealed class DistributedApplication : IHost, IAsyncDisposable
 
     /// <summary>The captured console output of every resource instance.</summary>
     public ResourceLoggerService ResourceLogs => Services.GetRequiredService<ResourceLoggerService>();
+
+    /// <summary>The dashboard of this run, or null when it is disabled (the testing builder's default).</summary>
+    public DashboardInfo? Dashboard => Services.GetService<DashboardInfo>();
 
     private ResourceOrchestrator Orchestrator => Services.GetRequiredService<ResourceOrchestrator>();
 

@@ -1,5 +1,6 @@
 using System.Reflection;
 using GamingSystem.Hosting.ApplicationModel;
+using GamingSystem.Hosting.Dashboard;
 using GamingSystem.Hosting.Lifecycle;
 using GamingSystem.Hosting.Orchestration;
 using Microsoft.Extensions.Configuration;
@@ -68,13 +69,18 @@ public sealed class DistributedApplicationBuilder : IDistributedApplicationBuild
         _testingHook?.CaptureOnce(this);
 
         ModelValidator.Validate(_resources, Options);
+
+        // Before the orchestrator: it must know where children export telemetry, and the dashboard
+        // should be up (and stop last) around every resource it shows.
+        _host.Services.AddSingleton<ResourceNotificationService>();
+        _host.Services.AddSingleton<ResourceLoggerService>();
+        _host.Services.AddSingleton(sp => new ResourceCommandService(sp.GetRequiredService<ResourceOrchestrator>()));
+        DashboardSetup.Configure(_host.Services, _host.Configuration, Options);
+
         var orchestratorOptions = new OrchestratorOptions(Options, ProjectBuildConfiguration.Of(AppHostAssembly));
         _host.Services.AddSingleton(orchestratorOptions);
         _host.Services.AddSingleton<IReadOnlyList<IResource>>(_resources);
-        _host.Services.AddSingleton<ResourceNotificationService>();
-        _host.Services.AddSingleton<ResourceLoggerService>();
         _host.Services.AddSingleton<ResourceOrchestrator>();
-        _host.Services.AddSingleton(sp => new ResourceCommandService(sp.GetRequiredService<ResourceOrchestrator>()));
         _host.Services.AddHostedService(sp => sp.GetRequiredService<ResourceOrchestrator>());
         _host.Services.AddHostedService<StartupSummary>();
         return new DistributedApplication(_host.Build());

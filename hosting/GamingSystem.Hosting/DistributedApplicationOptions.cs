@@ -16,10 +16,19 @@ public sealed class DistributedApplicationOptions
     public bool ForwardConsoleLogs { get; set; } = true;
 
     /// <summary>
-    /// OTLP/HTTP endpoint the children export telemetry to; null (the default until the
-    /// dashboard exists) means no OTLP variables are injected.
+    /// OTLP/HTTP endpoint the children export telemetry to; the dashboard sets it to itself.
+    /// Null means no OTLP variables are injected.
     /// </summary>
     public string? OtlpEndpoint { get; set; }
+
+    /// <summary>Headers for the OTLP export (<c>key=value,...</c>), e.g. the dashboard's API key; passed as a secret.</summary>
+    public string? OtlpHeaders { get; set; }
+
+    /// <summary>Serve the dashboard (http://localhost:18888, or a free port with <see cref="RandomizePorts"/>).</summary>
+    public bool EnableDashboard { get; set; } = true;
+
+    /// <summary>Open the dashboard in a browser at start (never when <c>CI</c> is set).</summary>
+    public bool OpenBrowser { get; set; } = true;
 
     /// <summary>
     /// Where NATS JetStream and Redis keep their data. Null means a per-run temporary folder that

@@ -25,9 +25,7 @@ public sealed class ResourceCommandService
         return Task.CompletedTask;
     }
 
-    public async Task RestartAsync(string resourceName, CancellationToken cancellationToken = default)
-    {
-        await StopAsync(resourceName, cancellationToken).ConfigureAwait(false);
-        await StartAsync(resourceName, cancellationToken).ConfigureAwait(false);
-    }
+    /// <summary>Stops and starts every instance; each shows Restarting until it runs again.</summary>
+    public Task RestartAsync(string resourceName, CancellationToken cancellationToken = default) =>
+        Task.WhenAll(_orchestrator.GetSupervisors(resourceName).Select(s => s.RestartAsync(cancellationToken)));
 }

@@ -19,6 +19,7 @@ internal sealed partial class InstanceSupervisor(
     private readonly Lock _lock = new();
     private TaskCompletionSource _commandSignal = NewSignal();
     private bool _held;
+    private bool _restarting;
     private ChildProcess? _child;
     private Task _loop = Task.CompletedTask;
 
@@ -44,11 +45,33 @@ internal sealed partial class InstanceSupervisor(
         }
     }
 
+    /// <summary>Stops the process and starts it again, showing <see cref="ResourceState.Restarting"/> meanwhile.</summary>
+    public async Task RestartAsync(CancellationToken cancellationToken)
+    {
+        ChildProcess? child;
+        lock (_lock)
+        {
+            _held = true;
+            _restarting = true;
+            child = _child;
+            SignalCommand();
+        }
+
+        // The hold keeps the supervisor from taking the exit for a crash; it lifts itself once the
+        // loop sees the restart (WaitWhileHeldAsync), so there is no window for a second, automatic restart.
+        instance.Update(s => s with { State = ResourceState.Restarting, Health = ResourceHealth.Unknown, RestartCount = s.RestartCount + 1 });
+        if (child is not null)
+        {
+            await child.StopAsync(services.StopGracePeriod).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     public void Resume()
     {
         lock (_lock)
         {
             _held = false;
+            _restarting = false;
             SignalCommand();
         }
     }
@@ -134,7 +157,14 @@ internal sealed partial class InstanceSupervisor(
 
     private async Task<ProcessExit> RunOnceAsync(CancellationToken cancellationToken)
     {
-        instance.Update(s => s with { State = ResourceState.Starting, Message = null });
+        bool restarting;
+        lock (_lock)
+        {
+            restarting = _restarting;
+            _restarting = false;
+        }
+
+        instance.Update(s => s with { State = restarting ? ResourceState.Restarting : ResourceState.Starting, Message = null });
         var spec = await launcher.PrepareAsync(instance, services.Run, cancellationToken).ConfigureAwait(false);
         var child = await services.Runner.StartAsync(spec, OnOutputLine).ConfigureAwait(false);
         bool heldMeanwhile;
@@ -203,6 +233,11 @@ internal sealed partial class InstanceSupervisor(
             Task command;
             lock (_lock)
             {
+                if (_restarting)
+                {
+                    _held = false;
+                }
+
                 if (!_held)
                 {
                     return;
@@ -211,7 +246,7 @@ internal sealed partial class InstanceSupervisor(
                 command = _commandSignal.Task;
             }
 
-            instance.Update(s => s with { State = ResourceState.Exited, Health = ResourceHealth.Unknown, ProcessId = null });
+            instance.Update(s => s with { State = s.State == ResourceState.Restarting ? ResourceState.Restarting : ResourceState.Exited, Health = ResourceHealth.Unknown, ProcessId = null });
             await command.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
     }

@@ -35,6 +35,10 @@ internal static class ProjectEnvironment
             variables["OTEL_BSP_SCHEDULE_DELAY"] = ReferenceExpression.Literal(ShortExportDelayMilliseconds);
             variables["OTEL_BLRP_SCHEDULE_DELAY"] = ReferenceExpression.Literal(ShortExportDelayMilliseconds);
             variables["OTEL_METRIC_EXPORT_INTERVAL"] = ReferenceExpression.Literal(ShortExportDelayMilliseconds);
+            if (options.OtlpHeaders is { Length: > 0 } headers)
+            {
+                variables["OTEL_EXPORTER_OTLP_HEADERS"] = new RunSecret("otlp-headers", headers);
+            }
         }
 
         foreach (var annotation in instance.Resource.GetAnnotations<EnvironmentCallbackAnnotation>())

@@ -1,10 +1,11 @@
 using System.Globalization;
 using GamingSystem.Contracts.StateManager.V1;
 using GamingSystem.ServiceDefaults.Messaging;
+using Microsoft.Extensions.Logging;
 
 namespace GamingSystem.StateManager.Handlers;
 
-public sealed class PutHandler(StateStore store) : IServiceHandler<PutRequest, PutResponse>
+public sealed partial class PutHandler(StateStore store, ILogger<PutHandler> logger) : IServiceHandler<PutRequest, PutResponse>
 {
     public async ValueTask<PutResponse> HandleAsync(PutRequest request, CallContext context)
     {
@@ -20,8 +21,12 @@ public sealed class PutHandler(StateStore store) : IServiceHandler<PutRequest, P
             throw VersionConflict.For(request.Key, expected!.Value, result.Version);
         }
 
+        LogStored(request.Key, result.Version);
         return new PutResponse { Key = request.Key, Version = result.Version };
     }
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Stored {Key} at version {Version}")]
+    private partial void LogStored(string key, long version);
 }
 
 /// <summary>The compare-and-set failure: FAILED_PRECONDITION carrying the version the caller should retry from.</summary>
