@@ -20,7 +20,7 @@ public static class TelemetryExtensions
         where TBuilder : IHostApplicationBuilder
     {
         // Per-request framework lines (health probes every few seconds among them) and the OTLP exporter's
-        // own HTTP calls would drown what the services say; configuration can still turn them back on.
+        // own HTTP calls would drown what the services say; a more specific category in configuration still wins.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
         builder.Logging.AddFilter("Polly", LogLevel.Warning);
