@@ -46,6 +46,9 @@ public sealed class DashboardFixture : IAsyncLifetime
         }
 
         Gateway = _app.CreateHttpClient(ResourceNames.Gateway);
+        // Telemetry arrives on the services' export interval, and the suite may share the two cores with
+        // other test assemblies: wait on what a page shows for up to 30 s, not Playwright's 5 s default.
+        Assertions.SetDefaultExpectTimeout(30_000);
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
