@@ -10,7 +10,6 @@ public sealed class CallContext : IDisposable
 
     private readonly CancellationToken _stopping;
     private readonly TimeProvider _time;
-    private readonly Lock _lock = new();
     private CancellationTokenSource? _cancellation;
 
     internal CallContext(MethodDescriptor method, NatsHeaders? headers, DateTimeOffset deadline, CancellationToken stopping, TimeProvider time)
@@ -43,17 +42,22 @@ public sealed class CallContext : IDisposable
     {
         get
         {
-            lock (_lock)
+            if (Volatile.Read(ref _cancellation) is { } existing)
             {
-                if (_cancellation is null)
-                {
-                    _cancellation = CancellationTokenSource.CreateLinkedTokenSource(_stopping);
-                    var remaining = Deadline - _time.GetUtcNow();
-                    _cancellation.CancelAfter(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero);
-                }
-
-                return _cancellation.Token;
+                return existing.Token;
             }
+
+            var created = CancellationTokenSource.CreateLinkedTokenSource(_stopping);
+            // Two threads asking at once: the first one's source wins, the other is dropped before it is armed.
+            if (Interlocked.CompareExchange(ref _cancellation, created, null) is { } winner)
+            {
+                created.Dispose();
+                return winner.Token;
+            }
+
+            var remaining = Deadline - _time.GetUtcNow();
+            created.CancelAfter(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero);
+            return created.Token;
         }
     }
 
@@ -67,11 +71,5 @@ public sealed class CallContext : IDisposable
     public string? Header(string name) =>
         Headers is not null && Headers.TryGetValue(name, out var value) && value.Count > 0 ? value[^1] : null;
 
-    public void Dispose()
-    {
-        lock (_lock)
-        {
-            _cancellation?.Dispose();
-        }
-    }
+    public void Dispose() => Interlocked.Exchange(ref _cancellation, null)?.Dispose();
 }

@@ -27,7 +27,7 @@ public sealed class ServiceClient
     private readonly TimeProvider _time;
     private readonly ServiceClientOptions _options;
     private readonly ResiliencePipeline _retried;
-    private readonly ConcurrentDictionary<string, ResiliencePipeline> _breakers = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ServiceBreaker> _breakers = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<MethodDescriptor, MethodInfo> _methods = new();
 
     public ServiceClient(INatsConnection nats, TimeProvider time, IOptions<ServiceClientOptions> options)
@@ -52,11 +52,20 @@ public sealed class ServiceClient
             .Build();
     }
 
-    public async Task<TResponse> RequestAsync<TResponse>(MethodDescriptor method, IMessage request, CallOptions? options = null, CancellationToken cancellationToken = default)
+    public Task<TResponse> RequestAsync<TResponse>(MethodDescriptor method, IMessage request, CallOptions? options = null, CancellationToken cancellationToken = default)
         where TResponse : IMessage =>
-        (TResponse)await RequestAsync(method, request, options, cancellationToken).ConfigureAwait(false);
+        CallAsync<TResponse>(method, request, options, cancellationToken);
 
-    public async Task<IMessage> RequestAsync(MethodDescriptor method, IMessage request, CallOptions? options = null, CancellationToken cancellationToken = default)
+    public Task<IMessage> RequestAsync(MethodDescriptor method, IMessage request, CallOptions? options = null, CancellationToken cancellationToken = default) =>
+        CallAsync<IMessage>(method, request, options, cancellationToken);
+
+    /// <summary>
+    /// One async method for the whole call: every extra layer that suspends on the reply costs a state machine
+    /// and a resumption per call. A one-shot call to a service whose circuit is closed goes straight to NATS and
+    /// then reports its outcome to the service's Polly breaker; anything else runs through Polly.
+    /// </summary>
+    private async Task<TResponse> CallAsync<TResponse>(MethodDescriptor method, IMessage request, CallOptions? options, CancellationToken cancellationToken)
+        where TResponse : IMessage
     {
         ArgumentNullException.ThrowIfNull(method);
         ArgumentNullException.ThrowIfNull(request);
@@ -66,49 +75,86 @@ public sealed class ServiceClient
         }
 
         options ??= CallOptions.Default;
-        var info = _methods.GetOrAdd(method, static (m, self) => new MethodInfo(m, self.BreakerFor(ServiceSubjects.ServiceName(m.Service))), this);
+        var info = Info(method);
         var (deadline, explicitDeadline) = Deadline(options);
         var call = new Call(this, info, request, options, deadline, explicitDeadline);
-        var started = _time.GetTimestamp();
+        var measured = MessagingTelemetry.ClientDuration.Enabled;
+        var started = measured ? _time.GetTimestamp() : 0;
         var code = ErrorCode.Unspecified;
-        var context = ResilienceContextPool.Shared.Get(cancellationToken);
         try
         {
-            Outcome<IMessage> outcome;
-            if (info.Idempotent || options.IdempotencyKey is not null)
+            if (!info.Idempotent && options.IdempotencyKey is null && info.Breaker.IsClosed)
             {
-                context.Properties.Set(DeadlineKey, call.Deadline);
-                outcome = await _retried.ExecuteOutcomeAsync(static (ctx, c) => c.ThroughBreakerAsync(ctx), context, call).ConfigureAwait(false);
-            }
-            else
-            {
-                // One attempt: the reply timeout is the deadline, so no timeout strategy is needed around it.
-                outcome = await call.ThroughBreakerAsync(context).ConfigureAwait(false);
+                // One attempt, circuit closed: the reply timeout is the deadline, so no timeout strategy is needed.
+                ServiceException? failure = null;
+                IMessage? reply = null;
+                try
+                {
+                    reply = Unwrap(info, await SendCoreAsync(call, cancellationToken).ConfigureAwait(false));
+                }
+                catch (Exception ex) when (Map(call, ex) is { } mapped)
+                {
+                    failure = mapped;
+                }
+
+                await info.Breaker.ReportAsync(failure).ConfigureAwait(false);
+                return failure is null ? (TResponse)reply! : throw failure;
             }
 
-            outcome.ThrowIfException();
-            return outcome.Result!;
+            return (TResponse)await ResilientAsync(call, cancellationToken).ConfigureAwait(false);
         }
         catch (ServiceException ex)
         {
             code = ex.Code;
             throw;
         }
+        finally
+        {
+            if (measured)
+            {
+                MessagingTelemetry.ClientDuration.Record(
+                    _time.GetElapsedTime(started).TotalSeconds,
+                    new("rpc.service", info.ServiceName),
+                    new("rpc.method", method.Name),
+                    new("rpc.response.status_code", ErrorCodes.ToName(code)));
+            }
+        }
+    }
+
+    /// <summary>Retried calls, and one-shot calls while the target's circuit is not closed (open: fail at once; half-open: the trial).</summary>
+    private async Task<IMessage> ResilientAsync(Call call, CancellationToken cancellationToken)
+    {
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        try
+        {
+            Outcome<IMessage> outcome;
+            if (call.Info.Idempotent || call.Options.IdempotencyKey is not null)
+            {
+                context.Properties.Set(DeadlineKey, call.Deadline);
+                outcome = await _retried.ExecuteOutcomeAsync(static (ctx, c) => c.ThroughBreakerAsync(ctx), context, call).ConfigureAwait(false);
+            }
+            else
+            {
+                outcome = await call.ThroughBreakerAsync(context).ConfigureAwait(false);
+            }
+
+            outcome.ThrowIfException();
+            return outcome.Result!;
+        }
         catch (TimeoutRejectedException)
         {
-            code = ErrorCode.DeadlineExceeded;
-            throw ServiceException.DeadlineExceeded($"{method.FullName} did not answer within the deadline");
+            throw ServiceException.DeadlineExceeded($"{call.Info.Method.FullName} did not answer within the deadline");
         }
         finally
         {
             ResilienceContextPool.Shared.Return(context);
-            MessagingTelemetry.ClientDuration.Record(
-                _time.GetElapsedTime(started).TotalSeconds,
-                new("rpc.service", info.ServiceName),
-                new("rpc.method", method.Name),
-                new("rpc.response.status_code", ErrorCodes.ToName(code)));
         }
     }
+
+    private MethodInfo Info(MethodDescriptor method) =>
+        _methods.TryGetValue(method, out var info)
+            ? info
+            : _methods.GetOrAdd(method, static (m, self) => new MethodInfo(m, self.BreakerFor(ServiceSubjects.ServiceName(m.Service))), this);
 
     /// <summary>The call's deadline, and whether the service must be told (it assumes the default otherwise).</summary>
     private (DateTimeOffset Deadline, bool Explicit) Deadline(CallOptions options)
@@ -128,56 +174,77 @@ public sealed class ServiceClient
         return remaining > TimeSpan.FromMilliseconds(1) ? remaining : TimeSpan.FromMilliseconds(1);
     }
 
-    private ResiliencePipeline BreakerFor(string service) =>
-        _breakers.GetOrAdd(service, static (_, self) => new ResiliencePipelineBuilder { TimeProvider = self._time }
-            .AddCircuitBreaker(new CircuitBreakerStrategyOptions
-            {
-                FailureRatio = 0.5,
-                MinimumThroughput = 10,
-                SamplingDuration = TimeSpan.FromSeconds(10),
-                BreakDuration = self._options.BreakDuration,
-                ShouldHandle = new PredicateBuilder().Handle<ServiceException>(e => e.Code is ErrorCode.Unavailable or ErrorCode.DeadlineExceeded),
-            })
-            .Build(), this);
+    private ServiceBreaker BreakerFor(string service) =>
+        _breakers.GetOrAdd(service, static (_, self) => new ServiceBreaker(self._time, self._options.BreakDuration), this);
 
     private async ValueTask<IMessage> SendAsync(Call call, CancellationToken cancellationToken)
     {
-        var info = call.Info;
-        var remaining = call.Deadline - _time.GetUtcNow();
-        if (remaining <= TimeSpan.Zero)
-        {
-            throw ServiceException.DeadlineExceeded($"{info.Method.FullName}: the deadline passed before the call was sent");
-        }
-
-        var headers = Headers(call);
         try
         {
-            var reply = await _nats.RequestAsync(
-                info.Subject,
-                call.Request,
-                headers,
-                requestSerializer: ProtobufSerializer.Instance,
-                replySerializer: info.Replies,
-                replyOpts: new NatsSubOpts { Timeout = remaining },
-                cancellationToken: cancellationToken).ConfigureAwait(false);
-            var data = reply.Data;
-            if (data.Message is null && data.Error is null)
-            {
-                // An empty payload (a response with every field at its default) may never reach the deserializer.
-                data = info.Replies.Deserialize(default, new NatsMsgContext(reply.Subject, reply.ReplyTo, reply.Headers));
-            }
-
-            return data.Error is { } error ? throw new ServiceException(error) : data.Message!;
+            return Unwrap(call.Info, await SendCoreAsync(call, cancellationToken).ConfigureAwait(false));
         }
-        catch (NatsNoRespondersException)
+        catch (Exception ex) when (Map(call, ex) is { } mapped)
         {
-            throw ServiceException.Unavailable($"{info.ServiceName} is unavailable: no instance answers {info.Subject}");
-        }
-        catch (NatsNoReplyException)
-        {
-            throw ServiceException.DeadlineExceeded($"{info.Method.FullName} did not answer within {remaining.TotalMilliseconds:0} ms");
+            throw mapped;
         }
     }
+
+    /// <summary>Publishes the request; not async itself, so the caller's state machine is the only one waiting.</summary>
+    private ValueTask<NatsMsg<Reply>> SendCoreAsync(in Call call, CancellationToken cancellationToken)
+    {
+        var info = call.Info;
+        NatsSubOpts replyOpts;
+        if (call.ExplicitDeadline)
+        {
+            var remaining = call.Deadline - _time.GetUtcNow();
+            if (remaining <= TimeSpan.Zero)
+            {
+                throw ServiceException.DeadlineExceeded($"{info.Method.FullName}: the deadline passed before the call was sent");
+            }
+
+            replyOpts = ReplyOpts(remaining);
+        }
+        else
+        {
+            // The default deadline was computed microseconds ago: the shared options carry it without a copy per call.
+            replyOpts = DefaultReplyOpts;
+        }
+
+        return _nats.RequestAsync(
+            info.Subject,
+            call.Request,
+            Headers(call),
+            requestSerializer: ProtobufSerializer.Instance,
+            replySerializer: info.Replies,
+            replyOpts: replyOpts,
+            cancellationToken: cancellationToken);
+    }
+
+    private static IMessage Unwrap(MethodInfo info, NatsMsg<Reply> reply)
+    {
+        var data = reply.Data;
+        if (data.Message is null && data.Error is null)
+        {
+            // An empty payload (a response with every field at its default) may never reach the deserializer.
+            data = info.Replies.Deserialize(default, new NatsMsgContext(reply.Subject, reply.ReplyTo, reply.Headers));
+        }
+
+        return data.Error is { } error ? throw new ServiceException(error) : data.Message!;
+    }
+
+    /// <summary>What a failed attempt means to the caller; null for what is not a call failure (a cancelled caller).</summary>
+    private static ServiceException? Map(in Call call, Exception exception) => exception switch
+    {
+        ServiceException service => service,
+        NatsNoRespondersException => ServiceException.Unavailable($"{call.Info.ServiceName} is unavailable: no instance answers {call.Info.Subject}"),
+        NatsNoReplyException => ServiceException.DeadlineExceeded($"{call.Info.Method.FullName} did not answer before its deadline ({call.Deadline:O})"),
+        _ => null,
+    };
+
+    // MaxMsgs and ThrowIfNoResponders set here, so NATS.Net need not copy the options to fill in its defaults.
+    private static readonly NatsSubOpts DefaultReplyOpts = ReplyOpts(MessagingHeaders.DefaultTimeout);
+
+    private static NatsSubOpts ReplyOpts(TimeSpan timeout) => new() { MaxMsgs = 1, ThrowIfNoResponders = true, Timeout = timeout };
 
     private static NatsHeaders? Headers(in Call call)
     {
@@ -206,7 +273,7 @@ public sealed class ServiceClient
     }
 
     /// <summary>What does not change between calls of one method, computed once.</summary>
-    internal sealed class MethodInfo(MethodDescriptor method, ResiliencePipeline breaker)
+    internal sealed class MethodInfo(MethodDescriptor method, ServiceBreaker breaker)
     {
         public MethodDescriptor Method { get; } = method;
 
@@ -216,7 +283,7 @@ public sealed class ServiceClient
 
         public bool Idempotent { get; } = NatsServiceHost.IsIdempotent(method);
 
-        public ResiliencePipeline Breaker { get; } = breaker;
+        public ServiceBreaker Breaker { get; } = breaker;
 
         public ReplyDeserializer Replies { get; } = new(method);
     }
@@ -227,7 +294,7 @@ public sealed class ServiceClient
         {
             try
             {
-                return Outcome.FromResult(await Info.Breaker.ExecuteAsync(
+                return Outcome.FromResult(await Info.Breaker.Pipeline.ExecuteAsync(
                     static (ctx, call) => call.Client.SendAsync(call, ctx.CancellationToken),
                     context,
                     this).ConfigureAwait(false));

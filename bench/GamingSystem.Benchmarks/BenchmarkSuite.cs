@@ -46,19 +46,20 @@ internal sealed class BenchmarkSuite(BenchOptions options, string natsUrl, TextW
             yield return Nats(CaseNames.SdkClientOnly, () => new RawResponder(natsUrl, BenchContract.EchoSubject), () => new SdkCaller(natsUrl, BenchContract.Echo, payload));
 
             // The same for the 1 ms handler: what a bare concurrent responder achieves, and the SDK's service alone.
-            var delay = TimeSpan.FromMilliseconds(1);
-            yield return Nats(CaseNames.SlowRawOnly, () => new RawResponder(natsUrl, BenchContract.EchoSlowSubject, delay), () => new RawCaller(natsUrl, BenchContract.EchoSlowSubject, wire, deadlineHeader: false), sequential: false);
+            yield return Nats(CaseNames.SlowRawOnly, () => new RawResponder(natsUrl, BenchContract.EchoSlowSubject, slowHandler: true), () => new RawCaller(natsUrl, BenchContract.EchoSlowSubject, wire, deadlineHeader: false), sequential: false);
             yield return Nats(CaseNames.SlowSdkServiceOnly, () => new SdkResponder(natsUrl), () => new RawCaller(natsUrl, BenchContract.EchoSlowSubject, wire, deadlineHeader: true), sequential: false);
-            yield return Nats(CaseNames.SlowSdkClientOnly, () => new RawResponder(natsUrl, BenchContract.EchoSlowSubject, delay), () => new SdkCaller(natsUrl, BenchContract.EchoSlow, payload), sequential: false);
-            // With 64 callers and a handler that takes 4 ms, no server exceeds 16,000 req/s (Little's law); twice
+            yield return Nats(CaseNames.SlowSdkClientOnly, () => new RawResponder(natsUrl, BenchContract.EchoSlowSubject, slowHandler: true), () => new SdkCaller(natsUrl, BenchContract.EchoSlow, payload), sequential: false);
+            // With 64 callers, throughput is at most 64 / (wait + the rest of the round trip) (Little's law); twice
             // the callers shows whether the SDK itself would go further.
             yield return new(
                 CaseNames.SlowSdkMoreCallers,
                 () => new NatsScenario(new SdkResponder(natsUrl), new SdkCaller(natsUrl, BenchContract.EchoSlow, payload)),
                 [options.Callers * 2]);
 
-            // Calibrations without a network: what the slow handler's delay lasts, and Polly's share of a call.
-            yield return new(CaseNames.DelayProbe, () => new DelayProbe(delay), [1]);
+            // Calibrations without a network: what the slow handler's wait lasts (and what Task.Delay(1 ms) would
+            // have lasted), and Polly's share of a call.
+            yield return new(CaseNames.PreciseWaitProbe, () => new PreciseWaitProbe(), [1, options.Callers]);
+            yield return new(CaseNames.DelayProbe, () => new DelayProbe(TimeSpan.FromMilliseconds(1)), [1]);
             yield return new(CaseNames.ResilienceProbe, () => new ResilienceProbe(), [1, options.Callers]);
         }
     }
@@ -68,9 +69,16 @@ internal sealed class BenchmarkSuite(BenchOptions options, string natsUrl, TextW
 
     private async Task<Measurement> MeasureAsync(string name, int callers, IScenario scenario)
     {
+        PreciseWait.OneMillisecond.ResetStatistics();
         var measurement = await LoadRunner.RunAsync(name, callers, options.Duration, scenario.CallAsync).ConfigureAwait(false);
+        if (PreciseWait.OneMillisecond.Statistics is { Count: > 0 } waits)
+        {
+            measurement = measurement with { WaitMicroseconds = waits.Mean.TotalMicroseconds };
+        }
+
         await progress.WriteLineAsync(
             $"  {name}, {callers} caller(s): {measurement.Throughput:N0} req/s, p50 {measurement.P50Microseconds:N0} µs, p99 {measurement.P99Microseconds:N0} µs, CPU {measurement.CpuMicrosecondsPerRequest:N1} µs/req" +
+            (measurement.WaitMicroseconds is { } wait ? $", 1 ms wait lasted {wait:N0} µs" : string.Empty) +
             (measurement.Errors > 0 ? $", {measurement.Errors} errors (first: {measurement.FirstError})" : string.Empty)).ConfigureAwait(false);
         return measurement;
     }
@@ -94,6 +102,7 @@ internal static class CaseNames
     public const string SlowSdkServiceOnly = "breakdown: raw + header -> SDK service, 1 ms handler";
     public const string SlowSdkClientOnly = "breakdown: SDK client -> raw, 1 ms handler";
     public const string SlowSdkMoreCallers = "breakdown: SDK, 1 ms handler, more callers";
+    public const string PreciseWaitProbe = "calibration: the handler's 1 ms wait alone";
     public const string DelayProbe = "calibration: Task.Delay(1 ms) alone";
     public const string ResilienceProbe = "calibration: SDK's Polly pipeline alone";
 }

@@ -14,6 +14,9 @@ internal sealed record Measurement(
 {
     public double Throughput => Requests / Elapsed.TotalSeconds;
 
+    /// <summary>How long the slow handler's "1 ms" wait really lasted on average during this measurement, if it ran.</summary>
+    public double? WaitMicroseconds { get; init; }
+
     /// <summary>
     /// CPU this process (caller and responder, not nats-server) spent per request. On a busy machine throughput
     /// drops with the CPU others take; CPU per request does not, so it is the steadier number to compare.

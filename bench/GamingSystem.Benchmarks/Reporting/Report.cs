@@ -7,7 +7,7 @@ namespace GamingSystem.Benchmarks.Reporting;
 /// <summary>The run's results as a console table or as Markdown, with the targets and their verdicts.</summary>
 internal sealed class Report(IReadOnlyList<Measurement> results, IReadOnlyList<Target> targets)
 {
-    private static readonly string[] ResultHeader = ["Case", "Callers", "Requests", "Req/s", "p50 µs", "p99 µs", "CPU µs/req", "Errors"];
+    private static readonly string[] ResultHeader = ["Case", "Callers", "Requests", "Req/s", "p50 µs", "p99 µs", "CPU µs/req", "Errors", "Wait µs"];
     private static readonly string[] TargetHeader = ["Target", "Measured", "Verdict"];
 
     public bool AllTargetsMet => targets.All(t => t.Met);
@@ -35,6 +35,7 @@ internal sealed class Report(IReadOnlyList<Measurement> results, IReadOnlyList<T
             m.P99Microseconds.ToString("N0", Formatting.Culture),
             m.CpuMicrosecondsPerRequest.ToString("N1", Formatting.Culture),
             m.Errors.ToString(Formatting.Culture),
+            m.WaitMicroseconds?.ToString("N0", Formatting.Culture) ?? "-",
         });
 
     private IEnumerable<string[]> TargetRows() => targets.Select(t => new[] { t.Name, t.Describe(), t.Verdict });

@@ -17,10 +17,21 @@ internal sealed class DelayProbe(TimeSpan delay) : IScenario
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }
 
+/// <summary>The 1 ms wait the slow handlers use (<see cref="PreciseWait"/>), on its own: how long it really lasts here.</summary>
+internal sealed class PreciseWaitProbe : IScenario
+{
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public async ValueTask CallAsync() => await PreciseWait.OneMillisecond.WaitAsync().ConfigureAwait(false);
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+}
+
 /// <summary>
-/// The shape of ServiceClient's resilience pipeline for a non-idempotent call (a timeout from the deadline
-/// around a per-service circuit breaker, a pooled context), wrapped around a call that has already completed.
-/// The SDK's pipeline is private, so this rebuilds it from the same options; it prices Polly's share of a call.
+/// A Polly pipeline shaped like ServiceClient's for a retried call (a timeout from the deadline around a
+/// per-service circuit breaker, a pooled context), wrapped around a call that has already completed: it prices
+/// Polly's layers on their own. (A one-shot call no longer runs inside them while the circuit is closed; it reports
+/// its outcome to the breaker afterwards, see ServiceBreaker.)
 /// </summary>
 internal sealed class ResilienceProbe : IScenario
 {

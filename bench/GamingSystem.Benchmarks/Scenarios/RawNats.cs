@@ -6,10 +6,10 @@ namespace GamingSystem.Benchmarks.Scenarios;
 
 /// <summary>
 /// The idiomatic NATS.Net responder: a queue-group subscription that replies with what it received. With a
-/// <paramref name="handlerDelay"/> it waits that long per request, each request on its own task, which is the
-/// least any concurrent responder to a slow handler can cost.
+/// <paramref name="slowHandler"/> it waits 1 ms (<see cref="PreciseWait"/>) per request, each request on its own task,
+/// which is the least any concurrent responder to a slow handler can cost.
 /// </summary>
-internal sealed class RawResponder(string url, string subject, TimeSpan? handlerDelay = null) : IResponder
+internal sealed class RawResponder(string url, string subject, bool slowHandler = false) : IResponder
 {
     private readonly NatsConnection _nats = new(NatsOpts.Default with { Url = url, Name = "bench-raw-responder" });
     private readonly CancellationTokenSource _stopping = new();
@@ -20,8 +20,8 @@ internal sealed class RawResponder(string url, string subject, TimeSpan? handler
         // SubscribeCoreAsync rather than SubscribeAsync: same read loop, but the SUB is on the wire when it
         // returns, so the PING after it proves the server has it.
         var subscription = await _nats.SubscribeCoreAsync<byte[]>(subject, BenchContract.QueueGroup, cancellationToken: cancellationToken).ConfigureAwait(false);
-        _responding = handlerDelay is { } delay
-            ? RespondConcurrentlyAsync(subscription, delay, _stopping.Token)
+        _responding = slowHandler
+            ? RespondConcurrentlyAsync(subscription, _stopping.Token)
             : RespondAsync(subscription, _stopping.Token);
         await _nats.PingAsync(cancellationToken).ConfigureAwait(false);
     }
@@ -49,7 +49,7 @@ internal sealed class RawResponder(string url, string subject, TimeSpan? handler
         }
     }
 
-    private static async Task RespondConcurrentlyAsync(INatsSub<byte[]> subscription, TimeSpan delay, CancellationToken cancellationToken)
+    private static async Task RespondConcurrentlyAsync(INatsSub<byte[]> subscription, CancellationToken cancellationToken)
     {
         await using (subscription.ConfigureAwait(false))
         {
@@ -58,7 +58,7 @@ internal sealed class RawResponder(string url, string subject, TimeSpan? handler
                 _ = Task.Run(
                     async () =>
                     {
-                        await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+                        await PreciseWait.OneMillisecond.WaitAsync().ConfigureAwait(false);
                         await msg.ReplyAsync(msg.Data, cancellationToken: cancellationToken).ConfigureAwait(false);
                     },
                     cancellationToken);
