@@ -11,6 +11,12 @@ internal sealed record BenchOptions
 
     public int Callers { get; init; } = 64;
 
+    /// <summary>
+    /// Raw NATS.Net and the SDK are measured in this many alternating slices each, of <see cref="Duration"/> /
+    /// slices, so the machine's drift during the run affects both alike.
+    /// </summary>
+    public int Slices { get; init; } = 6;
+
     public int PayloadBytes { get; init; } = 128;
 
     public string? MarkdownPath { get; init; }
@@ -26,7 +32,9 @@ internal sealed record BenchOptions
     public const string Usage =
         """
         Usage: dotnet run -c Release --project bench/GamingSystem.Benchmarks -- [options]
-          --seconds <n>      length of each measurement (default 5)
+          --seconds <n>      length of each measurement (default 5); raw NATS.Net and SDK get this much
+                             each, in alternating slices
+          --slices <n>       slices per side for raw NATS.Net vs SDK (default 6: 0.83 s each at 5 s)
           --warmup <n>       warm-up before each case, in seconds (default 2)
           --callers <n>      concurrent callers for the concurrent runs (default 64)
           --payload <bytes>  request and reply payload size (default 128)
@@ -45,6 +53,7 @@ internal sealed record BenchOptions
             {
                 "--seconds" => options with { Duration = TimeSpan.FromSeconds(Number(args, ++i)) },
                 "--warmup" => options with { Warmup = TimeSpan.FromSeconds(Number(args, ++i)) },
+                "--slices" => options with { Slices = Math.Max(1, (int)Number(args, ++i)) },
                 "--callers" => options with { Callers = (int)Number(args, ++i) },
                 "--payload" => options with { PayloadBytes = (int)Number(args, ++i) },
                 "--markdown" => options with { MarkdownPath = Value(args, ++i) },

@@ -1,9 +1,14 @@
 using GamingSystem.Benchmarks.Load;
 using GamingSystem.Benchmarks.Scenarios;
+using GamingSystem.ServiceDefaults.Messaging;
 
 namespace GamingSystem.Benchmarks;
 
-/// <summary>The cases of one run, in order, each on a fresh responder and caller so no case warms another.</summary>
+/// <summary>
+/// The cases of one run, in order, each on a fresh responder and caller so no case warms another. Raw NATS.Net and
+/// the SDK, whose ratios are the targets, are measured together: both pairs stay up and are measured in short slices
+/// taken in turn (raw, SDK, SDK, raw, raw, SDK, ...), so drift of the shared machine falls on both sides alike.
+/// </summary>
 internal sealed class BenchmarkSuite(BenchOptions options, string natsUrl, TextWriter progress)
 {
     public async Task<IReadOnlyList<Measurement>> RunAsync(CancellationToken cancellationToken)
@@ -12,27 +17,117 @@ internal sealed class BenchmarkSuite(BenchOptions options, string natsUrl, TextW
         Random.Shared.NextBytes(payload);
 
         var results = new List<Measurement>();
-        foreach (var benchCase in Cases(payload).Where(c => options.Filter is null || c.Name.Contains(options.Filter, StringComparison.OrdinalIgnoreCase)))
+        foreach (var group in Groups(payload))
         {
-            await using var scenario = benchCase.Create();
-            await scenario.StartAsync(cancellationToken).ConfigureAwait(false);
-            // JIT, tiered compilation, pools and connections settle under the heaviest load before anything counts.
-            await LoadRunner.RunAsync(benchCase.Name, options.Callers, options.Warmup, scenario.CallAsync).ConfigureAwait(false);
-
-            foreach (var callers in benchCase.Callers)
+            // --filter picks cases, not groups: a group narrowed to one case is measured in one block, as any other.
+            var chosen = group.Where(c => options.Filter is null || c.Name.Contains(options.Filter, StringComparison.OrdinalIgnoreCase)).ToList();
+            results.AddRange(chosen.Count switch
             {
-                results.Add(await MeasureAsync(benchCase.Name, callers, scenario).ConfigureAwait(false));
-            }
+                0 => [],
+                1 => await RunBlockAsync(chosen[0], cancellationToken).ConfigureAwait(false),
+                _ => await RunInterleavedAsync(chosen[0], chosen[1], cancellationToken).ConfigureAwait(false),
+            });
         }
 
         return results;
     }
 
+    private async Task<IReadOnlyList<Measurement>> RunBlockAsync(BenchCase benchCase, CancellationToken cancellationToken)
+    {
+        await using var scenario = benchCase.Create();
+        await scenario.StartAsync(cancellationToken).ConfigureAwait(false);
+        // JIT, tiered compilation, pools and connections settle under the heaviest load before anything counts.
+        await LoadRunner.RunAsync(benchCase.Name, options.Callers, options.Warmup, scenario.CallAsync).ConfigureAwait(false);
+
+        var results = new List<Measurement>();
+        foreach (var callers in benchCase.Callers)
+        {
+            results.Add(await MeasureAsync(benchCase.Name, callers, scenario).ConfigureAwait(false));
+        }
+
+        return results;
+    }
+
+    /// <summary>
+    /// Two cases measured in alternating slices: both scenarios started and warmed up (each as a block case is),
+    /// then, for each level of concurrency, <see cref="BenchOptions.Slices"/> slices per case of
+    /// <see cref="BenchOptions.Duration"/> / slices each, in the order A B, B A, A B, ... (each pair reversed from
+    /// the last, so a steady trend favours neither). Each case's slices are summed: requests, elapsed time and CPU
+    /// add up, latency histograms merge. Measured time per case is the same as a block case's.
+    /// </summary>
+    private async Task<IReadOnlyList<Measurement>> RunInterleavedAsync(BenchCase a, BenchCase b, CancellationToken cancellationToken)
+    {
+        if (!a.Callers.SequenceEqual(b.Callers))
+        {
+            throw new InvalidOperationException($"'{a.Name}' and '{b.Name}' are interleaved, so they need the same levels of concurrency.");
+        }
+
+        await using var scenarioA = a.Create();
+        await using var scenarioB = b.Create();
+        await scenarioA.StartAsync(cancellationToken).ConfigureAwait(false);
+        await scenarioB.StartAsync(cancellationToken).ConfigureAwait(false);
+        await LoadRunner.RunAsync(a.Name, options.Callers, options.Warmup, scenarioA.CallAsync).ConfigureAwait(false);
+        await LoadRunner.RunAsync(b.Name, options.Callers, options.Warmup, scenarioB.CallAsync).ConfigureAwait(false);
+
+        var slice = options.Duration / options.Slices;
+        var resultsA = new List<Measurement>();
+        var resultsB = new List<Measurement>();
+        foreach (var callers in a.Callers)
+        {
+            var samplesA = new List<LoadSample>();
+            var samplesB = new List<LoadSample>();
+            for (var i = 0; i < options.Slices; i++)
+            {
+                var aFirst = i % 2 == 0;
+                var first = await LoadRunner.SampleAsync(callers, slice, aFirst ? scenarioA.CallAsync : scenarioB.CallAsync).ConfigureAwait(false);
+                var second = await LoadRunner.SampleAsync(callers, slice, aFirst ? scenarioB.CallAsync : scenarioA.CallAsync).ConfigureAwait(false);
+                samplesA.Add(aFirst ? first : second);
+                samplesB.Add(aFirst ? second : first);
+            }
+
+            var measurementA = Interleaved(a.Name, callers, samplesA);
+            var measurementB = Interleaved(b.Name, callers, samplesB);
+            await ReportAsync(measurementA, $"{options.Slices} slices of {slice.TotalSeconds:0.##} s interleaved with {b.Name}").ConfigureAwait(false);
+            await ReportAsync(measurementB, $"{options.Slices} slices of {slice.TotalSeconds:0.##} s interleaved with {a.Name}").ConfigureAwait(false);
+            var pairs = measurementA.Slices.Zip(measurementB.Slices).ToList();
+            await progress.WriteLineAsync(
+                $"    {b.Name} / {a.Name} slice by slice: throughput {string.Join(" ", pairs.Select(p => (p.Second.Throughput / p.First.Throughput).ToString("0.00", Reporting.Formatting.Culture)))}; " +
+                $"p50 {string.Join(" ", pairs.Select(p => (p.Second.P50Microseconds / p.First.P50Microseconds).ToString("0.00", Reporting.Formatting.Culture)))}").ConfigureAwait(false);
+            resultsA.Add(measurementA);
+            resultsB.Add(measurementB);
+        }
+
+        return [.. resultsA, .. resultsB];
+    }
+
+    private static Measurement Interleaved(string name, int callers, IReadOnlyList<LoadSample> samples) =>
+        LoadSample.Sum(samples).ToMeasurement(name, callers) with { Slices = [.. samples.Select(s => s.ToSlice())] };
+
+    /// <summary>The cases in order; a group of two is measured interleaved, a group of one in one block.</summary>
+    private IEnumerable<IReadOnlyList<BenchCase>> Groups(byte[] payload)
+    {
+        var wire = BenchContract.EncodedRequest(payload);
+        // Both pairs are up at once, so raw must not answer on the SDK's subject (svc.bench.v1.echo) in the same
+        // queue group: it gets its own subject of the same length, so the bytes on the wire stay the same size.
+        var rawSubject = RawSubject;
+        yield return
+        [
+            Nats(CaseNames.RawNats, () => new RawResponder(natsUrl, rawSubject), () => new RawCaller(natsUrl, rawSubject, wire, deadlineHeader: false)),
+            Nats(CaseNames.Sdk, () => new SdkResponder(natsUrl), () => new SdkCaller(natsUrl, BenchContract.Echo, payload)),
+        ];
+
+        foreach (var benchCase in Cases(payload))
+        {
+            yield return [benchCase];
+        }
+    }
+
+    /// <summary><c>svc.bench.v1.echo</c> with another first segment: same length, outside the SDK's <c>svc.&gt;</c> subjects.</summary>
+    private static string RawSubject { get; } = "raw" + BenchContract.EchoSubject[ServiceSubjects.SubjectPrefix.Length..];
+
     private IEnumerable<BenchCase> Cases(byte[] payload)
     {
         var wire = BenchContract.EncodedRequest(payload);
-        yield return Nats(CaseNames.RawNats, () => new RawResponder(natsUrl, BenchContract.EchoSubject), () => new RawCaller(natsUrl, BenchContract.EchoSubject, wire, deadlineHeader: false));
-        yield return Nats(CaseNames.Sdk, () => new SdkResponder(natsUrl), () => new SdkCaller(natsUrl, BenchContract.Echo, payload));
         yield return new(CaseNames.HttpJson, () => new HttpJsonScenario(payload, options.Callers), [1, options.Callers]);
         yield return Nats(CaseNames.SdkSlowHandler, () => new SdkResponder(natsUrl), () => new SdkCaller(natsUrl, BenchContract.EchoSlow, payload), sequential: false);
 
@@ -76,12 +171,16 @@ internal sealed class BenchmarkSuite(BenchOptions options, string natsUrl, TextW
             measurement = measurement with { WaitMicroseconds = waits.Mean.TotalMicroseconds };
         }
 
-        await progress.WriteLineAsync(
-            $"  {name}, {callers} caller(s): {measurement.Throughput:N0} req/s, p50 {measurement.P50Microseconds:N0} µs, p99 {measurement.P99Microseconds:N0} µs, CPU {measurement.CpuMicrosecondsPerRequest:N1} µs/req" +
-            (measurement.WaitMicroseconds is { } wait ? $", 1 ms wait lasted {wait:N0} µs" : string.Empty) +
-            (measurement.Errors > 0 ? $", {measurement.Errors} errors (first: {measurement.FirstError})" : string.Empty)).ConfigureAwait(false);
+        await ReportAsync(measurement, how: null).ConfigureAwait(false);
         return measurement;
     }
+
+    private Task ReportAsync(Measurement measurement, string? how) =>
+        progress.WriteLineAsync(
+            $"  {measurement.Case}, {measurement.Callers} caller(s): {measurement.Throughput:N0} req/s, p50 {measurement.P50Microseconds:N0} µs, p99 {measurement.P99Microseconds:N0} µs, CPU {measurement.CpuMicrosecondsPerRequest:N1} µs/req" +
+            (measurement.WaitMicroseconds is { } wait ? $", 1 ms wait lasted {wait:N0} µs" : string.Empty) +
+            (measurement.Errors > 0 ? $", {measurement.Errors} errors (first: {measurement.FirstError})" : string.Empty) +
+            (how is null ? string.Empty : $" ({how}; slice req/s {measurement.Slices.Min(s => s.Throughput):N0}-{measurement.Slices.Max(s => s.Throughput):N0})"));
 
     private sealed record BenchCase(string Name, Func<IScenario> Create, IReadOnlyList<int> Callers);
 }

@@ -12,7 +12,11 @@ internal static class LoadRunner
     // Latencies are recorded in Stopwatch ticks; a minute is far above anything a healthy run sees.
     private static readonly long HighestTrackable = Stopwatch.Frequency * 60;
 
-    public static async Task<Measurement> RunAsync(string name, int callers, TimeSpan duration, Func<ValueTask> call)
+    public static async Task<Measurement> RunAsync(string name, int callers, TimeSpan duration, Func<ValueTask> call) =>
+        (await SampleAsync(callers, duration, call).ConfigureAwait(false)).ToMeasurement(name, callers);
+
+    /// <summary>One bounded stretch of load, with this process's CPU over exactly that stretch.</summary>
+    public static async Task<LoadSample> SampleAsync(int callers, TimeSpan duration, Func<ValueTask> call)
     {
         var workers = new Caller[callers];
         for (var i = 0; i < callers; i++)
@@ -36,19 +40,13 @@ internal static class LoadRunner
             latencies.Add(worker.Latencies);
         }
 
-        return new Measurement(
-            name,
-            callers,
-            latencies.TotalCount,
+        return new LoadSample(
+            latencies,
             workers.Sum(w => w.Errors),
             elapsed,
-            ToMicroseconds(latencies.GetValueAtPercentile(50)),
-            ToMicroseconds(latencies.GetValueAtPercentile(99)),
             cpu,
             workers.Select(w => w.FirstError).FirstOrDefault(e => e is not null));
     }
-
-    private static double ToMicroseconds(long ticks) => ticks * 1_000_000.0 / Stopwatch.Frequency;
 
     /// <summary>One caller with its own histogram, so recording needs no lock; they are merged at the end.</summary>
     private sealed class Caller(Func<ValueTask> call)

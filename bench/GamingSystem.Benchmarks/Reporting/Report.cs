@@ -15,12 +15,14 @@ internal sealed class Report(IReadOnlyList<Measurement> results, IReadOnlyList<T
     public string ToText() =>
         new StringBuilder()
             .AppendLine(Aligned(ResultHeader, ResultRows()))
+            .Append(Method())
             .AppendLine(Aligned(TargetHeader, TargetRows()))
             .ToString();
 
     public string ToMarkdown() =>
         new StringBuilder()
             .AppendLine(Markdown(ResultHeader, ResultRows(), rightAlignFrom: 1))
+            .Append(Method())
             .AppendLine(Markdown(TargetHeader, TargetRows(), rightAlignFrom: int.MaxValue))
             .ToString();
 
@@ -37,6 +39,23 @@ internal sealed class Report(IReadOnlyList<Measurement> results, IReadOnlyList<T
             m.Errors.ToString(Formatting.Culture),
             m.WaitMicroseconds?.ToString("N0", Formatting.Culture) ?? "-",
         });
+
+    /// <summary>How the interleaved cases were measured, since their rows are sums of slices, not one block.</summary>
+    private string Method()
+    {
+        var sliced = results.Where(m => m.Slices.Count > 0).ToList();
+        if (sliced.Count == 0)
+        {
+            return string.Empty;
+        }
+
+        var names = string.Join(" and ", sliced.Select(m => m.Case).Distinct());
+        var slices = sliced[0].Slices.Count;
+        var seconds = sliced.Average(m => m.Elapsed.TotalSeconds / m.Slices.Count);
+        return $"{names}: measured together, in {slices} alternating slices of about {seconds.ToString("0.00", Formatting.Culture)} s each " +
+            "(A B, B A, A B, ...); each row sums its slices (requests, time, CPU) and merges their latency histograms." +
+            Environment.NewLine + Environment.NewLine;
+    }
 
     private IEnumerable<string[]> TargetRows() => targets.Select(t => new[] { t.Name, t.Describe(), t.Verdict });
 
