@@ -18,11 +18,13 @@ public sealed class AppHostProcessTests
     public async Task The_apphost_serves_the_gateway_and_ctrl_c_leaves_no_process_behind()
     {
         var gatewayPort = FreePort();
-        using var appHost = Process.Start(new ProcessStartInfo("dotnet")
+        // Through `env --default-signal=INT`: a runner started in the background inherits SIGINT as ignored
+        // (POSIX), which would make this test depend on how it was launched; a terminal never ignores it.
+        using var appHost = Process.Start(new ProcessStartInfo("env")
         {
             ArgumentList =
             {
-                AppHostDll(), "--Gateway:Port", gatewayPort.ToString(CultureInfo.InvariantCulture),
+                "--default-signal=INT", "dotnet", AppHostDll(), "--Gateway:Port", gatewayPort.ToString(CultureInfo.InvariantCulture),
                 "--Dashboard:Port", FreePort().ToString(CultureInfo.InvariantCulture), "--Dashboard:OpenBrowser", "false",
             },
             RedirectStandardOutput = true,
