@@ -33,6 +33,16 @@ function live(url, eventName, onData) {
   return source;
 }
 
+// At most one run per window, at its end: telemetry arrives every second from every service, so a
+// debounce would keep postponing the refresh for as long as the system is busy.
+function throttle(fn, ms) {
+  let timer = null;
+  return () => {
+    if (timer) return;
+    timer = setTimeout(() => { timer = null; fn(); }, ms);
+  };
+}
+
 function debounce(fn, ms) {
   let timer;
   return (...args) => { clearTimeout(timer); timer = setTimeout(() => fn(...args), ms); };
@@ -160,7 +170,7 @@ async function structuredLogsPage(root) {
       el('input', { id: 'text', placeholder: 'message, category or attribute', value: state.text, oninput: debounce(set('text'), 250) })),
     el('table', { class: 'grid', id: 'logs' }, el('thead', {}, el('tr', {}, ['Time', 'Resource', 'Level', 'Message', 'Trace'].map(h => el('th', {}, h)))), body));
   await refresh();
-  const later = debounce(refresh, 700);
+  const later = throttle(refresh, 700);
   live('/api/telemetry/stream', 'changed', kind => { if (kind === 'logs') later(); });
 }
 
@@ -190,7 +200,7 @@ async function tracesPage(root) {
       el('input', { id: 'text', placeholder: 'name or trace id', oninput: debounce(e => { state.text = e.target.value; refresh(); }, 250) })),
     el('table', { class: 'grid', id: 'traces' }, el('thead', {}, el('tr', {}, ['Time', 'Name', 'Resources', 'Spans', 'Duration', 'Status'].map(h => el('th', {}, h)))), body));
   await refresh();
-  const later = debounce(refresh, 700);
+  const later = throttle(refresh, 700);
   live('/api/telemetry/stream', 'changed', kind => { if (kind === 'traces') later(); });
 }
 
@@ -321,7 +331,7 @@ async function metricsPage(root) {
     }));
   };
   await refresh();
-  const later = debounce(refresh, 1500);
+  const later = throttle(refresh, 1500);
   live('/api/telemetry/stream', 'changed', kind => { if (kind === 'metrics') later(); });
 }
 
