@@ -44,7 +44,7 @@ public static class TelemetryExtensions
                     // Health probes arrive every few seconds; tracing them buries real requests.
                     options.Filter = context => !IsHealthProbe(context.Request.Path))
                 .AddHttpClientInstrumentation()
-                .AddNatsClientInstrumentation()
+                .AddNatsClientInstrumentation(options => options.SpanDestinationNameFormatter = SpanDestination)
                 .AddSource(MessagingTelemetry.ActivitySourceName, RedisTelemetry.ActivitySourceName));
 
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
@@ -54,6 +54,15 @@ public static class TelemetryExtensions
 
         return builder;
     }
+
+    /// <summary>
+    /// NATS.Net names spans by the first two subject tokens to bound cardinality; service subjects are one per
+    /// proto method (svc.state_manager.v1.put), so they are kept whole, and reply inboxes are all "inbox".
+    /// </summary>
+    private static string SpanDestination(string subject) =>
+        subject.StartsWith("_INBOX.", StringComparison.Ordinal) ? "inbox"
+        : subject.StartsWith(ServiceSubjects.SubjectPrefix + ".", StringComparison.Ordinal) ? subject
+        : string.Join('.', subject.Split('.').Take(2));
 
     private static bool IsHealthProbe(PathString path) =>
         path.StartsWithSegments(ServiceDefaultsExtensions.HealthPath) || path.StartsWithSegments(ServiceDefaultsExtensions.AlivePath);
