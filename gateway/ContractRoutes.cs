@@ -21,9 +21,8 @@ internal static class ContractRoutes
                 .RequireRateLimiting(GatewayExtensions.InFlightPolicy);
         }
 
-        // Anything else is a 404 in the same problem+json shape as every other error.
-        endpoints.MapFallback((HttpContext context) =>
-            Problems.From(ErrorCode.NotFound, $"no route for {context.Request.Method} {context.Request.Path}", context));
+        // No fallback route: routing itself answers 404 for an unknown path and 405 (with Allow) for a known
+        // path with another method, and GatewayExtensions gives both the problem+json shape of every error.
         return endpoints;
     }
 

@@ -27,7 +27,23 @@ internal static class GatewayExtensions
     {
         var options = builder.Configuration.GetSection(GatewayOptions.SectionName).Get<GatewayOptions>() ?? new GatewayOptions();
         builder.Services.Configure<KestrelServerOptions>(kestrel => kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes);
-        builder.Services.AddProblemDetails();
+        builder.Services.AddProblemDetails(problems => problems.CustomizeProblemDetails = context =>
+        {
+            // Bare statuses from routing (404, 405) get the same code and detail as every other error.
+            var http = context.HttpContext;
+            var details = context.ProblemDetails;
+            if (details.Extensions.ContainsKey("code"))
+            {
+                return;
+            }
+
+            (details.Extensions["code"], details.Detail) = details.Status switch
+            {
+                StatusCodes.Status404NotFound => ("NOT_FOUND", details.Detail ?? $"no route for {http.Request.Method} {http.Request.Path}"),
+                StatusCodes.Status405MethodNotAllowed => ("METHOD_NOT_ALLOWED", $"{http.Request.Method} is not allowed on {http.Request.Path}; allowed: {http.Response.Headers.Allow}"),
+                _ => (details.Title?.ToUpperInvariant().Replace(' ', '_') ?? "ERROR", details.Detail),
+            };
+        });
         builder.Services.AddRateLimiter(limiter =>
         {
             limiter.AddConcurrencyLimiter(InFlightPolicy, concurrency =>

@@ -171,6 +171,17 @@ public sealed class StateManagerTests(SystemFixture system)
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         var problem = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
         Assert.Equal(404, problem["status"]!.GetValue<int>());
+        Assert.Equal("NOT_FOUND", problem["code"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_known_route_with_another_method_is_405_naming_the_allowed_ones()
+    {
+        var (status, problem) = await _api.SendAsync(HttpMethod.Post, StateApi.Path(NewKey("method")), "{}");
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, status);
+        Assert.Equal("METHOD_NOT_ALLOWED", problem["code"]!.GetValue<string>());
+        Assert.Contains("PUT", problem["detail"]!.GetValue<string>());
     }
 
     [Fact]
