@@ -59,16 +59,19 @@ public sealed class DashboardBrowserTests(DashboardFixture system)
     public async Task A_gateway_request_shows_as_one_trace_across_gateway_and_service_with_its_log_line()
     {
         var key = $"dashboard/{Guid.NewGuid():N}";
+        var page = await system.SignedInPageAsync();
+        // The page is open before the request: the log line has to arrive through the live update.
+        await page.GotoAsync(new Uri(system.Dashboard.Url, $"/structuredlogs?resource={ResourceNames.StateManager}&text={Uri.EscapeDataString(key)}").ToString());
+        await Assertions.Expect(page.Locator("#logs")).ToContainTextAsync("No log records match yet.");
+
         using var put = await system.Gateway.PutAsync(
             $"/api/v1/state/{key}",
             new StringContent("""{"value":"aGVsbG8="}""", Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.OK, put.StatusCode);
-        var page = await system.SignedInPageAsync();
 
         // Find the trace: the service logged the key inside the request, and the log carries the trace id.
-        await page.GotoAsync(new Uri(system.Dashboard.Url, $"/structuredlogs?resource={ResourceNames.StateManager}&text={Uri.EscapeDataString(key)}").ToString());
         var logRow = page.Locator("tr.log-row", new() { HasTextString = $"Stored {key} at version" });
-        await Assertions.Expect(logRow).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        await Assertions.Expect(logRow).ToBeVisibleAsync();
         await system.ScreenshotAsync(page, "structuredlogs");
 
         await logRow.Locator("a[href^='/traces/detail/']").ClickAsync();

@@ -29,7 +29,8 @@ function live(url, eventName, onData) {
   const indicator = $('#live');
   source.onopen = () => indicator.classList.add('on');
   source.onerror = () => indicator.classList.remove('on');
-  source.addEventListener(eventName, e => onData(JSON.parse(e.data)));
+  // Objects arrive as JSON; plain strings (the telemetry stream's "logs", "traces", "metrics") as they are.
+  source.addEventListener(eventName, e => onData(/^[[{"]/.test(e.data) ? JSON.parse(e.data) : e.data));
   return source;
 }
 
