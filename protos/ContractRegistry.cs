@@ -1,5 +1,5 @@
-using Google.Protobuf.Reflection;
 using GamingSystem.Contracts.StateManager.V1;
+using Google.Protobuf.Reflection;
 
 namespace GamingSystem.Contracts;
 

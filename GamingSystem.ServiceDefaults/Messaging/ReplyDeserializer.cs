@@ -1,7 +1,7 @@
 using System.Buffers;
+using GamingSystem.Contracts.Common.V1;
 using Google.Protobuf;
 using Google.Protobuf.Reflection;
-using GamingSystem.Contracts.Common.V1;
 using NATS.Client.Core;
 using NATS.Client.Services;
 

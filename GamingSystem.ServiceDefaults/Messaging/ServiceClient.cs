@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using GamingSystem.Contracts.Common.V1;
 using Google.Protobuf;
 using Google.Protobuf.Reflection;
-using GamingSystem.Contracts.Common.V1;
 using Microsoft.Extensions.Options;
 using NATS.Client.Core;
 using Polly;

@@ -1,7 +1,7 @@
-using Google.Protobuf;
-using Google.Protobuf.Reflection;
 using GamingSystem.Benchmarks.V1;
 using GamingSystem.ServiceDefaults.Messaging;
+using Google.Protobuf;
+using Google.Protobuf.Reflection;
 
 namespace GamingSystem.Benchmarks.Scenarios;
 

@@ -1,8 +1,8 @@
-using Google.Protobuf;
-using Google.Protobuf.Reflection;
 using GamingSystem.Benchmarks.V1;
 using GamingSystem.Contracts;
 using GamingSystem.ServiceDefaults.Messaging;
+using Google.Protobuf;
+using Google.Protobuf.Reflection;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

@@ -1,7 +1,7 @@
 using System.Globalization;
+using GamingSystem.Hosting.Dashboard.Otlp;
 using Google.Protobuf;
 using Google.Protobuf.Collections;
-using GamingSystem.Hosting.Dashboard.Otlp;
 
 namespace GamingSystem.Hosting.Dashboard.Telemetry;
 
