@@ -1,4 +1,3 @@
-using GamingSystem.ServiceDefaults;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection;
@@ -8,8 +7,8 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
-/// The defaults every GamingSystem process starts with: telemetry, health checks, resilient HttpClient,
-/// and exiting with the AppHost that started it.
+/// The defaults every GamingSystem process starts with: telemetry, health checks and a resilient HttpClient,
+/// as Aspire's service defaults template sets them up.
 /// </summary>
 public static class ServiceDefaultsExtensions
 {
@@ -26,7 +25,6 @@ public static class ServiceDefaultsExtensions
         builder.ConfigureOpenTelemetry();
         builder.AddDefaultHealthChecks();
         builder.Services.AddServiceDiscoveryFreeHttpDefaults();
-        builder.Services.AddHostedService<AppHostWatchdog>();
         return builder;
     }
 

@@ -5,10 +5,15 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 using NATS.Client.Core;
+using NATS.Client.OpenTelemetry;
+using OpenTelemetry.Trace;
 
 namespace Microsoft.Extensions.Hosting;
 
-/// <summary>Settings bound from <c>Aspire:NATS:Net</c>, as Aspire's NATS client integration names them.</summary>
+/// <summary>
+/// Settings bound from <c>Aspire:NATS:Net</c> (and <c>Aspire:NATS:Net:{connectionName}</c>), as Aspire.NATS.Net names
+/// them; that package is not served here, so this integration is ours, in its shape.
+/// </summary>
 public sealed class NatsClientSettings
 {
     public const string SectionName = "Aspire:NATS:Net";
@@ -35,8 +40,14 @@ public static class NatsClientExtensions
         ArgumentException.ThrowIfNullOrEmpty(connectionName);
 
         var settings = new NatsClientSettings();
-        builder.Configuration.GetSection(NatsClientSettings.SectionName).Bind(settings);
-        settings.ConnectionString ??= builder.Configuration.GetConnectionString(connectionName);
+        var section = builder.Configuration.GetSection(NatsClientSettings.SectionName);
+        section.Bind(settings);
+        section.GetSection(connectionName).Bind(settings);
+        if (builder.Configuration.GetConnectionString(connectionName) is { } connectionString)
+        {
+            settings.ConnectionString = connectionString;
+        }
+
         configure?.Invoke(settings);
 
         if (string.IsNullOrWhiteSpace(settings.ConnectionString))
@@ -57,8 +68,23 @@ public static class NatsClientExtensions
                 tags: default));
         }
 
+        if (!settings.DisableTracing)
+        {
+            builder.Services.AddOpenTelemetry().WithTracing(tracing => tracing
+                .AddNatsClientInstrumentation(options => options.SpanDestinationNameFormatter = SpanDestination));
+        }
+
         return builder;
     }
+
+    /// <summary>
+    /// NATS.Net names spans by the first two subject tokens to bound cardinality; service subjects are one per
+    /// proto method (svc.state_manager.v1.put), so they are kept whole, and reply inboxes are all "inbox".
+    /// </summary>
+    private static string SpanDestination(string subject) =>
+        subject.StartsWith("_INBOX.", StringComparison.Ordinal) ? "inbox"
+        : subject.StartsWith(ServiceSubjects.SubjectPrefix + ".", StringComparison.Ordinal) ? subject
+        : string.Join('.', subject.Split('.').Take(2));
 
     internal static NatsOpts CreateOptions(string connectionString, IServiceProvider services)
     {

@@ -1,4 +1,3 @@
-using GamingSystem.ServiceDefaults;
 using GamingSystem.ServiceDefaults.Messaging;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,8 +11,12 @@ namespace Microsoft.Extensions.Hosting;
 
 public static class TelemetryExtensions
 {
+    private const string OtlpTimeoutKey = "OTEL_EXPORTER_OTLP_TIMEOUT";
+    private const string DefaultOtlpTimeoutMilliseconds = "1000";
+
     /// <summary>
-    /// Logs, metrics and traces for ASP.NET Core, HttpClient, the runtime, NATS, Redis and the messaging SDK;
+    /// Logs, metrics and traces for ASP.NET Core, HttpClient, the runtime and the messaging SDK (NATS and Redis add
+    /// their own in <c>AddNatsClient</c> and <c>AddRedisClient</c>);
     /// exported over OTLP only when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set (the AppHost sets it).
     /// </summary>
     public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder)
@@ -44,25 +47,18 @@ public static class TelemetryExtensions
                     // Health probes arrive every few seconds; tracing them buries real requests.
                     options.Filter = context => !IsHealthProbe(context.Request.Path))
                 .AddHttpClientInstrumentation()
-                .AddNatsClientInstrumentation(options => options.SpanDestinationNameFormatter = SpanDestination)
-                .AddSource(MessagingTelemetry.ActivitySourceName, RedisTelemetry.ActivitySourceName));
+                .AddSource(MessagingTelemetry.ActivitySourceName));
 
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
+            // A stopping process flushes each signal once more; when the collector is already gone (the AppHost
+            // and its dashboard were killed), the default 10 s per export would hold every service that long.
+            builder.Configuration[OtlpTimeoutKey] ??= DefaultOtlpTimeoutMilliseconds;
             builder.Services.AddOpenTelemetry().UseOtlpExporter();
         }
 
         return builder;
     }
-
-    /// <summary>
-    /// NATS.Net names spans by the first two subject tokens to bound cardinality; service subjects are one per
-    /// proto method (svc.state_manager.v1.put), so they are kept whole, and reply inboxes are all "inbox".
-    /// </summary>
-    private static string SpanDestination(string subject) =>
-        subject.StartsWith("_INBOX.", StringComparison.Ordinal) ? "inbox"
-        : subject.StartsWith(ServiceSubjects.SubjectPrefix + ".", StringComparison.Ordinal) ? subject
-        : string.Join('.', subject.Split('.').Take(2));
 
     private static bool IsHealthProbe(PathString path) =>
         path.StartsWithSegments(ServiceDefaultsExtensions.HealthPath) || path.StartsWithSegments(ServiceDefaultsExtensions.AlivePath);

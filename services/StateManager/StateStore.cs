@@ -1,5 +1,4 @@
 using System.Globalization;
-using GamingSystem.ServiceDefaults;
 using StackExchange.Redis;
 
 namespace GamingSystem.StateManager;
@@ -12,7 +11,7 @@ namespace GamingSystem.StateManager;
 /// <remarks>
 /// Keys share the hash tag <c>{state-manager}</c> so that each script's keys live in one cluster slot.
 /// </remarks>
-public sealed class StateStore(IConnectionMultiplexer redis, RedisTelemetry telemetry)
+public sealed class StateStore(IConnectionMultiplexer redis)
 {
     private const string Prefix = "{state-manager}";
     private static readonly RedisKey Index = $"{Prefix}:index";
@@ -55,7 +54,6 @@ public sealed class StateStore(IConnectionMultiplexer redis, RedisTelemetry tele
 
     public async Task<StateEntry?> GetAsync(string key)
     {
-        using var activity = telemetry.StartCommand("HMGET", "state-manager");
         var db = redis.GetDatabase();
         var fields = db.HashGetAsync(DataKey(key), ["value", "version"]);
         var ttl = db.KeyTimeToLiveAsync(DataKey(key));
@@ -71,7 +69,6 @@ public sealed class StateStore(IConnectionMultiplexer redis, RedisTelemetry tele
 
     public async Task<WriteResult> PutAsync(string key, byte[] value, long? expectedVersion, long ttlSeconds)
     {
-        using var activity = telemetry.StartCommand("EVALSHA", "state-manager put");
         var result = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(
             PutScript,
             [DataKey(key), Index, Sequence],
@@ -81,7 +78,6 @@ public sealed class StateStore(IConnectionMultiplexer redis, RedisTelemetry tele
 
     public async Task<DeleteResult> DeleteAsync(string key, long? expectedVersion)
     {
-        using var activity = telemetry.StartCommand("EVALSHA", "state-manager delete");
         var result = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(
             DeleteScript,
             [DataKey(key), Index],
@@ -100,7 +96,6 @@ public sealed class StateStore(IConnectionMultiplexer redis, RedisTelemetry tele
     /// </summary>
     public async Task<(IReadOnlyList<StateEntry> Entries, string? Next)> ListAsync(string prefix, string? after, int pageSize)
     {
-        using var activity = telemetry.StartCommand("ZRANGEBYLEX", "state-manager");
         var db = redis.GetDatabase();
         var entries = new List<StateEntry>(pageSize);
         // SE.Redis adds ZRANGEBYLEX's '[' / '(' itself from Exclude; a null bound means open-ended.

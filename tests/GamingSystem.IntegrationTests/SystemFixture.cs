@@ -1,16 +1,14 @@
 using GamingSystem.Contracts;
-using GamingSystem.Hosting;
-using GamingSystem.Hosting.Testing;
 
 namespace GamingSystem.IntegrationTests;
 
 /// <summary>
-/// The whole application model, booted once for the collection through the testing builder: real
-/// nats-server, redis-server and service processes on free ports, stopped when the collection ends.
+/// The real AppHost's model, booted once for the collection through Aspire.Hosting.Testing: DCP runs
+/// nats-server, redis-server and the services as processes on random ports, so a running AppHost never clashes.
 /// </summary>
 public sealed class SystemFixture : IAsyncLifetime
 {
-    public static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(2);
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
 
     private DistributedApplication? _app;
 
@@ -20,13 +18,16 @@ public sealed class SystemFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var appHost = await DistributedApplicationTestingBuilder.CreateAsync<Program>();
-        _app = await appHost.BuildAsync();
-        await _app.StartAsync();
-
         using var timeout = new CancellationTokenSource(StartTimeout);
-        await WaitHealthyAsync(ResourceNames.Gateway, timeout.Token);
-        await WaitHealthyAsync(ResourceNames.StateManager, timeout.Token);
+        var appHost = await DistributedApplicationTestingBuilder.CreateAsync<Projects.GamingSystem_AppHost>(timeout.Token);
+        _app = await appHost.BuildAsync(timeout.Token);
+        await _app.StartAsync(timeout.Token);
+
+        foreach (var resource in new[] { ResourceNames.Nats, ResourceNames.Redis, ResourceNames.StateManager, ResourceNames.Gateway })
+        {
+            await WaitHealthyAsync(resource, timeout.Token);
+        }
+
         Gateway = _app.CreateHttpClient(ResourceNames.Gateway);
     }
 
@@ -38,10 +39,30 @@ public sealed class SystemFixture : IAsyncLifetime
         }
         catch (OperationCanceledException)
         {
-            var snapshot = App.ResourceNotifications.GetSnapshot(resource);
-            var logs = snapshot.Instances.SelectMany(i => App.ResourceLogs.GetLogs(i.InstanceName).TakeLast(40).Select(l => $"[{i.InstanceName}] {l.Text}"));
-            throw new TimeoutException($"{resource} did not become healthy: {snapshot.State}/{snapshot.Health}\n{string.Join('\n', logs)}");
+            App.ResourceNotifications.TryGetCurrentState(resource, out var current);
+            throw new TimeoutException(
+                $"{resource} did not become healthy: {current?.Snapshot.State?.Text}/{current?.Snapshot.HealthStatus}\n{await RecentLogsAsync(resource)}");
         }
+    }
+
+    /// <summary>The last console lines of a resource, for failure messages.</summary>
+    public async Task<string> RecentLogsAsync(string resource, int lines = 40)
+    {
+        var logs = App.Services.GetRequiredService<ResourceLoggerService>();
+        var collected = new List<string>();
+        using var quick = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        try
+        {
+            await foreach (var batch in logs.WatchAsync(resource).WithCancellation(quick.Token))
+            {
+                collected.AddRange(batch.Select(l => l.Content));
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        return string.Join('\n', collected.TakeLast(lines));
     }
 
     public async Task DisposeAsync()

@@ -1,0 +1,136 @@
+using System.Globalization;
+using Aspire.Hosting.ApplicationModel;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Aspire.Hosting;
+
+/// <summary>
+/// <c>AddNats</c> and <c>WithJetStream</c>, shaped like Aspire.Hosting.Nats, for a nats-server that runs as a
+/// process: Aspire.Hosting.Nats needs a container engine, and none is needed (or present) here.
+/// </summary>
+public static class NatsServerBuilderExtensions
+{
+    /// <summary>The image the manifest names for deployment; local runs use Debian's nats-server.</summary>
+    public const string PublishedImage = "docker.io/library/nats:2.10.22";
+
+    private const string ContainerDataPath = "/data";
+
+    /// <summary>
+    /// Adds a nats-server: in run mode a process on a free loopback port with a password generated for the app,
+    /// its configuration in a file only this user can read, and a health check on its monitoring endpoint; in
+    /// the manifest, the official container image.
+    /// </summary>
+    public static IResourceBuilder<NatsServerResource> AddNats(
+        this IDistributedApplicationBuilder builder,
+        [ResourceName] string name,
+        IResourceBuilder<ParameterResource>? userName = null,
+        IResourceBuilder<ParameterResource>? password = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrEmpty(name);
+
+        var passwordParameter = password?.Resource
+            ?? ParameterResourceBuilderExtensions.CreateDefaultPasswordParameter(builder, $"{name}-password", special: false);
+        var command = builder.ExecutionContext.IsRunMode ? ServerBinary.Locate("nats-server", "nats-server") : "nats-server";
+        var nats = new NatsServerResource(name, command, builder.AppHostDirectory, passwordParameter) { UserNameParameter = userName?.Resource };
+        builder.Services.TryAddSingleton<RunFiles>();
+
+        builder.Eventing.Subscribe<BeforeResourceStartedEvent>(nats, (@event, cancellationToken) =>
+            WriteConfigurationAsync(nats, @event.Services.GetRequiredService<RunFiles>(), cancellationToken));
+
+        return builder.AddResource(nats)
+            .WithEndpoint(name: NatsServerResource.PrimaryEndpointName, scheme: "tcp", isProxied: false)
+            .WithEndpoint(name: NatsServerResource.MonitoringEndpointName, scheme: "http", isProxied: false)
+            .WithIconName("MailMultiple")
+            .WithArgs(context =>
+            {
+                var files = context.ExecutionContext.Services.GetRequiredService<RunFiles>();
+                context.Args.Add("--config");
+                context.Args.Add(ConfigurationPath(nats, files));
+                context.Args.Add("--addr");
+                context.Args.Add(nats.PrimaryEndpoint.Property(EndpointProperty.Host));
+                context.Args.Add("--port");
+                context.Args.Add(nats.PrimaryEndpoint.Property(EndpointProperty.TargetPort));
+                context.Args.Add("--http_port");
+                context.Args.Add(nats.MonitoringEndpoint.Property(EndpointProperty.TargetPort));
+            })
+            .WithHttpHealthCheck(() => nats.MonitoringEndpoint, path: "/healthz")
+            .PublishAsContainer(PublishedImage, container =>
+            {
+                container.WithEndpoint(targetPort: 4222, name: NatsServerResource.PrimaryEndpointName, scheme: "tcp");
+                container.WithEndpoint(targetPort: 8222, name: NatsServerResource.MonitoringEndpointName, scheme: "http");
+                container.WithArgs(context =>
+                {
+                    context.Args.Add("--user");
+                    context.Args.Add(nats.UserNameReference);
+                    context.Args.Add("--pass");
+                    context.Args.Add(nats.PasswordParameter);
+                    context.Args.Add("--http_port");
+                    context.Args.Add("8222");
+                    if (nats.JetStreamEnabled)
+                    {
+                        context.Args.Add("--jetstream");
+                        context.Args.Add("--store_dir");
+                        context.Args.Add(ContainerDataPath);
+                    }
+                });
+                if (nats.JetStreamEnabled)
+                {
+                    container.WithVolume($"{name}-data", ContainerDataPath);
+                }
+            });
+    }
+
+    /// <summary>
+    /// Turns on JetStream. Streams live in a folder of this run unless <see cref="WithDataDirectory"/> keeps them;
+    /// the health check then also requires JetStream to be up.
+    /// </summary>
+    public static IResourceBuilder<NatsServerResource> WithJetStream(this IResourceBuilder<NatsServerResource> builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Resource.JetStreamEnabled = true;
+        return builder;
+    }
+
+    /// <summary>Keeps JetStream's streams in <paramref name="path"/> (relative to the AppHost) across runs.</summary>
+    public static IResourceBuilder<NatsServerResource> WithDataDirectory(this IResourceBuilder<NatsServerResource> builder, string path)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        builder.Resource.DataDirectory = Path.GetFullPath(path, builder.ApplicationBuilder.AppHostDirectory);
+        return builder;
+    }
+
+    internal static string ConfigurationPath(NatsServerResource nats, RunFiles files) =>
+        Path.Combine(files.DirectoryFor(nats.Name), "nats.conf");
+
+    /// <summary>The credentials and storage, kept out of the command line (which every local user can read).</summary>
+    internal static async Task WriteConfigurationAsync(NatsServerResource nats, RunFiles files, CancellationToken cancellationToken)
+    {
+        var user = await nats.UserNameReference.GetValueAsync(cancellationToken).ConfigureAwait(false);
+        var password = await nats.PasswordParameter.GetValueAsync(cancellationToken).ConfigureAwait(false);
+        var config = string.Create(CultureInfo.InvariantCulture, $$"""
+            # Generated by the GamingSystem AppHost for one run; deleted when it stops.
+            server_name: "{{nats.Name}}"
+            authorization {
+              user: "{{user}}"
+              password: "{{password}}"
+            }
+
+            """);
+        if (nats.JetStreamEnabled)
+        {
+            var store = nats.DataDirectory ?? files.DirectoryFor(nats.Name, "jetstream");
+            Directory.CreateDirectory(store);
+            config += $$"""
+                jetstream {
+                  store_dir: "{{store}}"
+                }
+
+                """;
+        }
+
+        RunFiles.WritePrivateFile(ConfigurationPath(nats, files), config);
+    }
+}

@@ -1,0 +1,53 @@
+namespace Aspire.Hosting.ApplicationModel;
+
+/// <summary>
+/// A nats-server run as a process in run mode (Debian's package; no container engine needed) and
+/// published as the official container image in the manifest.
+/// </summary>
+public sealed class NatsServerResource(string name, string command, string workingDirectory, ParameterResource password)
+    : ExecutableResource(name, command, workingDirectory), IResourceWithConnectionString
+{
+    internal const string PrimaryEndpointName = "tcp";
+    internal const string MonitoringEndpointName = "monitoring";
+    internal const string DefaultUserName = "nats";
+
+    private EndpointReference? _primaryEndpoint;
+    private EndpointReference? _monitoringEndpoint;
+
+    /// <summary>The client endpoint (NATS protocol).</summary>
+    public EndpointReference PrimaryEndpoint => _primaryEndpoint ??= new(this, PrimaryEndpointName);
+
+    /// <summary>The HTTP monitoring endpoint (<c>/healthz</c>, <c>/varz</c>, <c>/jsz</c>).</summary>
+    public EndpointReference MonitoringEndpoint => _monitoringEndpoint ??= new(this, MonitoringEndpointName);
+
+    public EndpointReferenceExpression Host => PrimaryEndpoint.Property(EndpointProperty.Host);
+
+    public EndpointReferenceExpression Port => PrimaryEndpoint.Property(EndpointProperty.Port);
+
+    /// <summary>The user name; <c>nats</c> unless a parameter is given.</summary>
+    public ParameterResource? UserNameParameter { get; set; }
+
+    public ParameterResource PasswordParameter { get; set; } = password;
+
+    public ReferenceExpression UserNameReference => UserNameParameter is null
+        ? ReferenceExpression.Create($"{DefaultUserName}")
+        : ReferenceExpression.Create($"{UserNameParameter}");
+
+    public bool JetStreamEnabled { get; internal set; }
+
+    /// <summary>Where JetStream keeps its streams across runs; <see langword="null"/> keeps them for one run only.</summary>
+    public string? DataDirectory { get; internal set; }
+
+    /// <summary><c>nats://user:password@host:port</c>, the form NATS clients and <c>AddNatsClient</c> read.</summary>
+    public ReferenceExpression ConnectionStringExpression =>
+        ReferenceExpression.Create($"nats://{UserNameReference}:{PasswordParameter}@{PrimaryEndpoint.Property(EndpointProperty.HostAndPort)}");
+
+    IEnumerable<KeyValuePair<string, ReferenceExpression>> IResourceWithConnectionString.GetConnectionProperties()
+    {
+        yield return new("Host", ReferenceExpression.Create($"{Host}"));
+        yield return new("Port", ReferenceExpression.Create($"{Port}"));
+        yield return new("Username", UserNameReference);
+        yield return new("Password", ReferenceExpression.Create($"{PasswordParameter}"));
+        yield return new("Uri", ConnectionStringExpression);
+    }
+}

@@ -1,0 +1,49 @@
+using System.Reflection;
+using Aspire.Hosting.ApplicationModel;
+
+namespace Aspire.Hosting;
+
+public static class ServiceProjectExtensions
+{
+    /// <summary>The readiness path every GamingSystem process serves (ServiceDefaults' <c>MapDefaultEndpoints</c>).</summary>
+    public const string HealthPath = "/health";
+
+    /// <summary>
+    /// Adds one of our .NET services the way all of them run: an http endpoint for health and metrics
+    /// (<paramref name="port"/>, or a free one), its <c>/health</c> as the health check the dashboard shows and
+    /// <c>WaitFor</c> waits on, a restart with backoff when it crashes, and, when the AppHost's build has built
+    /// it, its own executable started directly.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> AddService<TProject>(
+        this IDistributedApplicationBuilder builder, [ResourceName] string name, int? port = null)
+        where TProject : IProjectMetadata, new()
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var service = builder.AddProject<TProject>(name)
+            .WithHttpEndpoint(port: port)
+            .WithHttpHealthCheck(HealthPath)
+            .WithRestartOnCrash();
+
+        if (builder.ExecutionContext.IsRunMode && BuiltExecutable(new TProject().ProjectPath, builder.AppHostAssembly) is { } executable)
+        {
+            // Aspire runs a project through `dotnet run`, which ignores the SIGINT that DCP stops it with and
+            // never passes it on: every stop then waits for DCP's kill timeout, and each start pays for
+            // `dotnet run` again. The AppHost's build has just built the service, so its executable is run instead.
+            service.WithAnnotation(
+                new ExecutableAnnotation { Command = executable, WorkingDirectory = Path.GetDirectoryName(executable)! },
+                ResourceAnnotationMutationBehavior.Replace);
+        }
+
+        return service;
+    }
+
+    /// <summary>The project's apphost executable in its default output folder, built in the AppHost's configuration.</summary>
+    internal static string? BuiltExecutable(string projectPath, Assembly? appHostAssembly)
+    {
+        var configuration = appHostAssembly?.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
+        var projectDirectory = Path.GetDirectoryName(projectPath)!;
+        var name = Path.GetFileNameWithoutExtension(projectPath);
+        var executable = Path.Combine(projectDirectory, "bin", configuration, "net10.0", OperatingSystem.IsWindows() ? name + ".exe" : name);
+        return File.Exists(executable) ? executable : null;
+    }
+}

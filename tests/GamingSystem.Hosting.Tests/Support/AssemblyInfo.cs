@@ -1,2 +1,0 @@
-// The hosting tests drive real Linux processes (setpriv, /proc, signals).
-[assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]
