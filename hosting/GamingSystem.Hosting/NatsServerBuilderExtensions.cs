@@ -84,13 +84,18 @@ public static class NatsServerBuilderExtensions
 
     /// <summary>
     /// Turns on JetStream. Streams live in a folder of this run unless <see cref="WithDataDirectory"/> keeps them;
-    /// the health check then also requires JetStream to be up.
+    /// a second health check then asks the server whether JetStream is up.
     /// </summary>
     public static IResourceBuilder<NatsServerResource> WithJetStream(this IResourceBuilder<NatsServerResource> builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        if (builder.Resource.JetStreamEnabled)
+        {
+            return builder;
+        }
+
         builder.Resource.JetStreamEnabled = true;
-        return builder;
+        return builder.WithHttpHealthCheck(() => builder.Resource.MonitoringEndpoint, path: "/healthz?js-enabled-only=true");
     }
 
     /// <summary>Keeps JetStream's streams in <paramref name="path"/> (relative to the AppHost) across runs.</summary>

@@ -168,7 +168,7 @@ internal sealed partial class AppHostProcess : IAsyncDisposable
         }
     }
 
-    private static string AppHostDll()
+    public static string AppHostDll()
     {
         var configuration = typeof(AppHostProcess).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
         var root = new DirectoryInfo(AppContext.BaseDirectory);

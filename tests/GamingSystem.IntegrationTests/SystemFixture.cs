@@ -53,7 +53,8 @@ public sealed class SystemFixture : IAsyncLifetime
         using var quick = new CancellationTokenSource(TimeSpan.FromSeconds(2));
         try
         {
-            await foreach (var batch in logs.WatchAsync(resource).WithCancellation(quick.Token))
+            var model = App.Services.GetRequiredService<DistributedApplicationModel>().Resources.Single(r => r.Name == resource);
+            await foreach (var batch in logs.WatchAsync(model).WithCancellation(quick.Token))
             {
                 collected.AddRange(batch.Select(l => l.Content));
             }
