@@ -12,7 +12,7 @@ namespace GamingSystem.IntegrationTests;
 /// The README's run command as a newcomer uses it: the built AppHost started as its own process, with the
 /// dashboard, DCP and every resource, on free ports so that it never clashes with an AppHost already running.
 /// </summary>
-internal sealed partial class AppHostProcess : IAsyncDisposable
+public sealed partial class AppHostProcess : IAsyncDisposable
 {
     public static readonly TimeSpan StartDeadline = TimeSpan.FromMinutes(3);
 
