@@ -5,10 +5,17 @@ namespace Aspire.Hosting;
 /// <summary>
 /// A private folder (mode 0700) for the generated server configuration of one AppHost run; it holds
 /// secrets, so every file in it is written with mode 0600, and the folder is deleted when the AppHost stops.
+/// An AppHost that was killed cannot delete its folder; the next one deletes it (the folder is named by the pid).
 /// </summary>
 public sealed class RunFiles : IDisposable
 {
-    private readonly Lazy<DirectoryInfo> _root = new(() => Directory.CreateTempSubdirectory("gamingsystem-"));
+    private const string Prefix = "gamingsystem-";
+
+    private readonly Lazy<DirectoryInfo> _root = new(() =>
+    {
+        DeleteFoldersOfDeadRuns();
+        return Directory.CreateTempSubdirectory($"{Prefix}{Environment.ProcessId}-");
+    });
 
     public RunFiles(IHostApplicationLifetime lifetime) => lifetime.ApplicationStopped.Register(Dispose);
 
@@ -49,6 +56,38 @@ public sealed class RunFiles : IDisposable
         {
             // UnixCreateMode applies only when the file is new; a rewritten one is made private too.
             File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+    }
+
+    private static void DeleteFoldersOfDeadRuns()
+    {
+        foreach (var folder in new DirectoryInfo(Path.GetTempPath()).EnumerateDirectories(Prefix + "*"))
+        {
+            var pid = folder.Name[Prefix.Length..].Split('-')[0];
+            if (int.TryParse(pid, out var owner) && !IsRunning(owner))
+            {
+                try
+                {
+                    folder.Delete(recursive: true);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    // Another user's, or in use: not ours to remove.
+                }
+            }
+        }
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
         }
     }
 

@@ -39,6 +39,27 @@ public sealed class ServerFilesTests : IDisposable
     }
 
     [Fact]
+    public void The_folder_of_a_killed_run_is_deleted_by_the_next_run()
+    {
+        // A pid far above any the kernel hands out (pid_max is at most 2^22) stands for an AppHost that is gone.
+        var dead = Directory.CreateTempSubdirectory("gamingsystem-99999999-");
+        File.WriteAllText(Path.Combine(dead.FullName, "nats.conf"), "password: old");
+        var live = Directory.CreateTempSubdirectory($"gamingsystem-{Environment.ProcessId}-");
+        try
+        {
+            using var next = new RunFiles(new StoppableLifetime());
+
+            Assert.StartsWith($"gamingsystem-{Environment.ProcessId}-", Path.GetFileName(next.Root));
+            Assert.False(Directory.Exists(dead.FullName));
+            Assert.True(Directory.Exists(live.FullName));
+        }
+        finally
+        {
+            live.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task The_nats_configuration_carries_the_generated_credentials_and_the_jetstream_store()
     {
         var builder = DistributedApplication.CreateBuilder();
