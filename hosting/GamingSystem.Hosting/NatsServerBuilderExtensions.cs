@@ -1,7 +1,6 @@
 using System.Globalization;
 using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Aspire.Hosting;
 
@@ -27,19 +26,11 @@ public static class NatsServerBuilderExtensions
         IResourceBuilder<ParameterResource>? userName = null,
         IResourceBuilder<ParameterResource>? password = null)
     {
-        ArgumentNullException.ThrowIfNull(builder);
-        ArgumentException.ThrowIfNullOrEmpty(name);
-
-        var passwordParameter = password?.Resource
-            ?? ParameterResourceBuilderExtensions.CreateDefaultPasswordParameter(builder, $"{name}-password", special: false);
-        var command = builder.ExecutionContext.IsRunMode ? ServerBinary.Locate("nats-server", "nats-server") : "nats-server";
-        var nats = new NatsServerResource(name, command, builder.AppHostDirectory, passwordParameter) { UserNameParameter = userName?.Resource };
-        builder.Services.TryAddSingleton<RunFiles>();
-
-        builder.Eventing.Subscribe<BeforeResourceStartedEvent>(nats, (@event, cancellationToken) =>
-            WriteConfigurationAsync(nats, @event.Services.GetRequiredService<RunFiles>(), cancellationToken));
-
-        return builder.AddResource(nats)
+        var server = builder.AddServer(name, "nats-server", password,
+            (command, passwordParameter) => new NatsServerResource(name, command, builder.AppHostDirectory, passwordParameter) { UserNameParameter = userName?.Resource },
+            WriteConfigurationAsync);
+        var nats = server.Resource;
+        return server
             .WithEndpoint(name: NatsServerResource.PrimaryEndpointName, scheme: "tcp", isProxied: false)
             .WithEndpoint(name: NatsServerResource.MonitoringEndpointName, scheme: "http", isProxied: false)
             .WithIconName("MailMultiple")
@@ -83,7 +74,7 @@ public static class NatsServerBuilderExtensions
     }
 
     /// <summary>
-    /// Turns on JetStream. Streams live in a folder of this run unless <see cref="WithDataDirectory"/> keeps them;
+    /// Turns on JetStream. Streams live in a folder of this run unless <c>WithDataDirectory</c> keeps them;
     /// a second health check then asks the server whether JetStream is up.
     /// </summary>
     public static IResourceBuilder<NatsServerResource> WithJetStream(this IResourceBuilder<NatsServerResource> builder)
@@ -96,15 +87,6 @@ public static class NatsServerBuilderExtensions
 
         builder.Resource.JetStreamEnabled = true;
         return builder.WithHttpHealthCheck(() => builder.Resource.MonitoringEndpoint, path: "/healthz?js-enabled-only=true");
-    }
-
-    /// <summary>Keeps JetStream's streams in <paramref name="path"/> (relative to the AppHost) across runs.</summary>
-    public static IResourceBuilder<NatsServerResource> WithDataDirectory(this IResourceBuilder<NatsServerResource> builder, string path)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        builder.Resource.DataDirectory = Path.GetFullPath(path, builder.ApplicationBuilder.AppHostDirectory);
-        return builder;
     }
 
     internal static string ConfigurationPath(NatsServerResource nats, RunFiles files) =>

@@ -5,7 +5,7 @@ namespace Aspire.Hosting.ApplicationModel;
 /// published as the official container image in the manifest.
 /// </summary>
 public sealed class NatsServerResource(string name, string command, string workingDirectory, ParameterResource password)
-    : ExecutableResource(name, command, workingDirectory), IResourceWithConnectionString
+    : ExecutableResource(name, command, workingDirectory), IServerResource
 {
     internal const string PrimaryEndpointName = "tcp";
     internal const string MonitoringEndpointName = "monitoring";
@@ -36,7 +36,7 @@ public sealed class NatsServerResource(string name, string command, string worki
     public bool JetStreamEnabled { get; internal set; }
 
     /// <summary>Where JetStream keeps its streams across runs; <see langword="null"/> keeps them for one run only.</summary>
-    public string? DataDirectory { get; internal set; }
+    public string? DataDirectory { get; set; }
 
     /// <summary><c>nats://user:password@host:port</c>, the form NATS clients and <c>AddNatsClient</c> read.</summary>
     public ReferenceExpression ConnectionStringExpression =>

@@ -1,6 +1,5 @@
 using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Aspire.Hosting;
 
@@ -22,17 +21,10 @@ public static class RedisServerBuilderExtensions
         [ResourceName] string name,
         IResourceBuilder<ParameterResource>? password = null)
     {
-        ArgumentNullException.ThrowIfNull(builder);
-        ArgumentException.ThrowIfNullOrEmpty(name);
-
-        var passwordParameter = password?.Resource
-            ?? ParameterResourceBuilderExtensions.CreateDefaultPasswordParameter(builder, $"{name}-password", special: false);
-        var command = builder.ExecutionContext.IsRunMode ? ServerBinary.Locate("redis-server", "redis-server") : "redis-server";
-        var redis = new RedisServerResource(name, command, builder.AppHostDirectory, passwordParameter);
-        builder.Services.TryAddSingleton<RunFiles>();
-
-        builder.Eventing.Subscribe<BeforeResourceStartedEvent>(redis, (@event, cancellationToken) =>
-            WriteConfigurationAsync(redis, @event.Services.GetRequiredService<RunFiles>(), cancellationToken));
+        var server = builder.AddServer(name, "redis-server", password,
+            (command, passwordParameter) => new RedisServerResource(name, command, builder.AppHostDirectory, passwordParameter),
+            WriteConfigurationAsync);
+        var redis = server.Resource;
 
         string? connectionString = null;
         builder.Eventing.Subscribe<ConnectionStringAvailableEvent>(redis, async (_, cancellationToken) =>
@@ -42,7 +34,7 @@ public static class RedisServerBuilderExtensions
             _ => connectionString ?? throw new InvalidOperationException($"The connection string of '{name}' is not known yet."),
             name: healthCheckKey);
 
-        return builder.AddResource(redis)
+        return server
             .WithEndpoint(name: RedisServerResource.PrimaryEndpointName, scheme: "tcp", isProxied: false)
             .WithIconName("Database")
             .WithHealthCheck(healthCheckKey)
@@ -67,15 +59,6 @@ public static class RedisServerBuilderExtensions
                     context.Args.Add("--dir");
                     context.Args.Add(ContainerDataPath);
                 }));
-    }
-
-    /// <summary>Keeps Redis' append-only file in <paramref name="path"/> (relative to the AppHost) across runs.</summary>
-    public static IResourceBuilder<RedisServerResource> WithDataDirectory(this IResourceBuilder<RedisServerResource> builder, string path)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        builder.Resource.DataDirectory = Path.GetFullPath(path, builder.ApplicationBuilder.AppHostDirectory);
-        return builder;
     }
 
     internal static string ConfigurationPath(RedisServerResource redis, RunFiles files) =>

@@ -5,7 +5,7 @@ namespace Aspire.Hosting.ApplicationModel;
 /// engine) and published as the official container image in the manifest.
 /// </summary>
 public sealed class RedisServerResource(string name, string command, string workingDirectory, ParameterResource password)
-    : ExecutableResource(name, command, workingDirectory), IResourceWithConnectionString
+    : ExecutableResource(name, command, workingDirectory), IServerResource
 {
     internal const string PrimaryEndpointName = "tcp";
 
@@ -20,7 +20,7 @@ public sealed class RedisServerResource(string name, string command, string work
     public ParameterResource PasswordParameter { get; } = password;
 
     /// <summary>Where the append-only file is kept across runs; <see langword="null"/> keeps data for one run only.</summary>
-    public string? DataDirectory { get; internal set; }
+    public string? DataDirectory { get; set; }
 
     /// <summary><c>host:port,password=...</c>, StackExchange.Redis' configuration string, as Aspire's Redis resource writes it.</summary>
     public ReferenceExpression ConnectionStringExpression =>

@@ -1,0 +1,8 @@
+namespace Aspire.Hosting.ApplicationModel;
+
+/// <summary>A server that runs as a process here and keeps its data in a folder of the run unless told otherwise.</summary>
+public interface IServerResource : IResourceWithConnectionString
+{
+    /// <summary>Where the server keeps its data across runs; <see langword="null"/> keeps it for one run only.</summary>
+    string? DataDirectory { get; set; }
+}
