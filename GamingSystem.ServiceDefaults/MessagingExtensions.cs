@@ -34,7 +34,16 @@ public static class MessagingExtensions
     public static IServiceCollection AddServiceClient(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
-        services.AddOptions<ServiceClientOptions>().BindConfiguration(ServiceClientOptions.SectionName);
+        // Checked at start-up: a value Polly refuses would otherwise fail every call, one by one, at run time.
+        services.AddOptions<ServiceClientOptions>()
+            .BindConfiguration(ServiceClientOptions.SectionName)
+            .Validate(o => o.DefaultTimeout > TimeSpan.Zero, $"{ServiceClientOptions.SectionName}:{nameof(ServiceClientOptions.DefaultTimeout)} must be positive")
+            .Validate(o => o.MaxRetries is >= 0 and <= 100, $"{ServiceClientOptions.SectionName}:{nameof(ServiceClientOptions.MaxRetries)} must be 0 to 100")
+            .Validate(o => o.RetryBaseDelay >= TimeSpan.Zero && o.RetryBaseDelay <= TimeSpan.FromMinutes(1),
+                $"{ServiceClientOptions.SectionName}:{nameof(ServiceClientOptions.RetryBaseDelay)} must be 0 to 1 minute")
+            .Validate(o => o.BreakDuration >= TimeSpan.FromMilliseconds(500) && o.BreakDuration <= TimeSpan.FromDays(1),
+                $"{ServiceClientOptions.SectionName}:{nameof(ServiceClientOptions.BreakDuration)} must be 0.5 s to 1 day (Polly's range)")
+            .ValidateOnStart();
         services.TryAddSingleton<ServiceClient>();
         return services;
     }

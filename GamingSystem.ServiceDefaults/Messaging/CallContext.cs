@@ -68,6 +68,13 @@ public sealed class CallContext : IDisposable
 
     public bool DeadlinePassed => _time.GetUtcNow() >= Deadline;
 
+    /// <summary>
+    /// The deadline ended the call: the clock says so, or the token's timer fired (it may fire a moment before the
+    /// clock agrees), and not because the service is stopping.
+    /// </summary>
+    internal bool EndedByDeadline =>
+        !_stopping.IsCancellationRequested && (DeadlinePassed || Volatile.Read(ref _cancellation)?.IsCancellationRequested == true);
+
     public string? Header(string name) =>
         Headers is not null && Headers.TryGetValue(name, out var value) && value.Count > 0 ? value[^1] : null;
 

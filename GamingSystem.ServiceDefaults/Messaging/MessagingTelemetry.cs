@@ -19,6 +19,9 @@ public static class MessagingTelemetry
     internal static readonly Histogram<double> ClientDuration = Meter.CreateHistogram<double>(
         "gaming.rpc.client.duration", unit: "s", description: "Time a caller waited for a reply, retries included.");
 
+    internal static readonly Counter<long> ServerRefused = Meter.CreateCounter<long>(
+        "gaming.rpc.server.refused", description: "Requests answered UNAVAILABLE without being handled: the instance was full or stopping.");
+
     internal static readonly UpDownCounter<long> ServerInFlight = Meter.CreateUpDownCounter<long>(
         "gaming.rpc.server.in_flight", description: "Requests being handled right now.");
 }

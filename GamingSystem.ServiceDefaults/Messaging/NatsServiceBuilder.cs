@@ -44,11 +44,17 @@ public sealed class NatsServiceBuilder
         return this;
     }
 
-    /// <summary>Limit on requests this instance handles at once (default 256); more wait in NATS, not in memory.</summary>
-    public NatsServiceBuilder WithMaxConcurrency(int maxConcurrentRequests)
+    /// <summary>
+    /// Limit on requests this instance handles at once (default 256), and on those that may wait for a slot
+    /// (default as many); past both, a request is refused at once with UNAVAILABLE, so the caller can retry
+    /// elsewhere instead of waiting out its deadline in a queue that only grows.
+    /// </summary>
+    public NatsServiceBuilder WithMaxConcurrency(int maxConcurrentRequests, int? maxWaiting = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxConcurrentRequests, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(maxWaiting ?? 0);
         _registration.MaxConcurrency = maxConcurrentRequests;
+        _registration.MaxWaiting = maxWaiting ?? maxConcurrentRequests;
         return this;
     }
 
@@ -88,6 +94,8 @@ internal sealed class ServiceRegistration(ServiceDescriptor service)
     public Dictionary<string, Func<IServiceProvider, MethodHandler>> Handlers { get; } = [];
 
     public int MaxConcurrency { get; set; } = 256;
+
+    public int MaxWaiting { get; set; } = 256;
 
     /// <summary>The start-up check: every method has a handler (a handler without a method fails at AddHandler).</summary>
     public void EnsureComplete()

@@ -11,8 +11,11 @@ namespace GamingSystem.ServiceDefaults.Messaging;
 /// <summary>
 /// Runs one proto service as a NATS micro service: an endpoint per method on its derived subject, in the
 /// service's queue group. NATS.Client.Services calls an endpoint's handler one message at a time, so each
-/// message is started without being awaited and the endpoint loop only waits when every slot is busy: that
-/// bound is the backpressure, and a slow request never holds up the next one.
+/// message is started without being awaited and the endpoint loop never waits: up to MaxConcurrency requests
+/// run, up to MaxWaiting more wait for a slot, and past that a request is refused at once with UNAVAILABLE.
+/// That bound is the backpressure, memory stays bounded, and a slow request never holds up the next one.
+/// On stop, requests not yet started are refused, those running get until the host's stop token, and then every
+/// one still unfinished is answered UNAVAILABLE, so that no caller waits out its deadline for a stopped instance.
 /// </summary>
 internal sealed partial class NatsServiceHost(
     ServiceRegistration registration,
@@ -22,6 +25,8 @@ internal sealed partial class NatsServiceHost(
     ILogger<NatsServiceHost> logger) : IHostedService, IAsyncDisposable
 {
     private readonly CancellationTokenSource _stopping = new();
+    // Cancelled when stopping begins: nothing new starts, and requests waiting for a slot are refused.
+    private readonly CancellationTokenSource _draining = new();
     // Wakes a dispatch loop waiting for a slot; only used when the service is saturated.
     private readonly SemaphoreSlim _slotFreed = new(0);
     private readonly string _serviceName = ServiceSubjects.ServiceName(registration.Service);
@@ -69,18 +74,34 @@ internal sealed partial class NatsServiceHost(
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        await _draining.CancelAsync().ConfigureAwait(false);
         if (_server is not null)
         {
-            // Unsubscribe first so no new request arrives, then let the ones in flight finish.
-            await _server.StopAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                // Unsubscribe so that no new request arrives; those already delivered are refused while draining.
+                await _server.StopAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+            }
         }
 
+        // The running ones may finish until the host's stop token says no more.
+        await WaitForInFlightAsync(cancellationToken).ConfigureAwait(false);
+
+        // Then every unfinished handler is cancelled and answers UNAVAILABLE; give those replies a moment to leave.
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        using var replies = new CancellationTokenSource(TimeSpan.FromSeconds(1), time);
+        await WaitForInFlightAsync(replies.Token).ConfigureAwait(false);
+    }
+
+    private async Task WaitForInFlightAsync(CancellationToken cancellationToken)
+    {
         while (Volatile.Read(ref _inFlight) > 0 && !cancellationToken.IsCancellationRequested)
         {
             await Task.Delay(TimeSpan.FromMilliseconds(10), time, CancellationToken.None).ConfigureAwait(false);
         }
-
-        await _stopping.CancelAsync().ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync()
@@ -91,6 +112,7 @@ internal sealed partial class NatsServiceHost(
         }
 
         _stopping.Dispose();
+        _draining.Dispose();
         _slotFreed.Dispose();
     }
 
@@ -98,20 +120,49 @@ internal sealed partial class NatsServiceHost(
         method.GetOptions()?.IdempotencyLevel is MethodOptions.Types.IdempotencyLevel.Idempotent
             or MethodOptions.Types.IdempotencyLevel.NoSideEffects;
 
-    private async ValueTask DispatchAsync(NatsSvcMsg<IMessage> msg, MethodDescriptor method, MethodHandler handler)
+    private ValueTask DispatchAsync(NatsSvcMsg<IMessage> msg, MethodDescriptor method, MethodHandler handler)
     {
-        if (Interlocked.Increment(ref _inFlight) > registration.MaxConcurrency)
+        var inFlight = Interlocked.Increment(ref _inFlight);
+        if (_draining.IsCancellationRequested || inFlight > registration.MaxConcurrency + registration.MaxWaiting)
         {
-            await _slotFreed.WaitAsync(_stopping.Token).ConfigureAwait(false);
+            Interlocked.Decrement(ref _inFlight);
+            _ = RefuseAsync(msg, method, full: !_draining.IsCancellationRequested);
+            return ValueTask.CompletedTask;
         }
 
         // Runs inline until the handler's first real await, which is where concurrency pays: a handler that
         // completes synchronously costs no thread-pool hop, and one awaiting Redis frees the loop at once.
-        _ = ProcessAsync(msg, method, handler);
+        _ = ProcessAsync(msg, method, handler, waitForSlot: inFlight > registration.MaxConcurrency);
+        return ValueTask.CompletedTask;
     }
 
-    private async Task ProcessAsync(NatsSvcMsg<IMessage> msg, MethodDescriptor method, MethodHandler handler)
+    private async Task RefuseAsync(NatsSvcMsg<IMessage> msg, MethodDescriptor method, bool full)
     {
+        MessagingTelemetry.ServerRefused.Add(1, new KeyValuePair<string, object?>("reason", full ? "full" : "stopping"));
+        var error = ServiceException.Unavailable(full
+            ? $"{_serviceName} is at capacity ({registration.MaxConcurrency} running, {registration.MaxWaiting} waiting); retry shortly"
+            : $"{_serviceName} is stopping; retry on another instance").Error;
+        error.Details["retry_after_ms"] = full ? "100" : "0";
+        LogRequestRefused(method.FullName, error.Message);
+        await ReplyErrorAsync(msg, error).ConfigureAwait(false);
+    }
+
+    private async Task ProcessAsync(NatsSvcMsg<IMessage> msg, MethodDescriptor method, MethodHandler handler, bool waitForSlot)
+    {
+        if (waitForSlot)
+        {
+            try
+            {
+                await _slotFreed.WaitAsync(_draining.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                ReleaseSlot();
+                await RefuseAsync(msg, method, full: false).ConfigureAwait(false);
+                return;
+            }
+        }
+
         var started = time.GetTimestamp();
         var code = Contracts.Common.V1.ErrorCode.Unspecified;
         // NATS.Net's receive span is not Activity.Current here; parent ours on the caller's trace context.
@@ -144,12 +195,24 @@ internal sealed partial class NatsServiceHost(
             {
                 response = await handler(request, context).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (context.DeadlinePassed && !_stopping.IsCancellationRequested)
+            catch (OperationCanceledException) when (context.EndedByDeadline)
             {
                 throw ServiceException.DeadlineExceeded($"{method.Name} did not finish before the caller's deadline");
             }
+            catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+            {
+                throw ServiceException.Unavailable($"{_serviceName} stopped before {method.Name} finished; retry on another instance");
+            }
 
-            await msg.ReplyAsync(response, serializer: ProtobufSerializer.Instance, cancellationToken: _stopping.Token).ConfigureAwait(false);
+            try
+            {
+                // Not the stopping token: a handler that finished while the service stops still delivers its answer.
+                await msg.ReplyAsync(response, serializer: ProtobufSerializer.Instance, cancellationToken: ReplyToken()).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is NatsException or OperationCanceledException)
+            {
+                LogReplyFailed(ex, msg.Subject);
+            }
         }
         catch (Exception ex)
         {
@@ -182,12 +245,25 @@ internal sealed partial class NatsServiceHost(
                 new("rpc.service", _serviceName),
                 new("rpc.method", method.Name),
                 new("rpc.response.status_code", ErrorCodes.ToName(code)));
-            if (Interlocked.Decrement(ref _inFlight) >= registration.MaxConcurrency)
-            {
-                _slotFreed.Release();
-            }
+            ReleaseSlot();
         }
     }
+
+    private void ReleaseSlot()
+    {
+        if (Interlocked.Decrement(ref _inFlight) >= registration.MaxConcurrency)
+        {
+            // Someone is waiting for a slot.
+            _slotFreed.Release();
+        }
+    }
+
+    /// <summary>
+    /// Replies go out while the connection is open; without one, NATS.Net would hold the reply until a reconnect,
+    /// long after any caller stopped waiting, so it is dropped.
+    /// </summary>
+    private CancellationToken ReplyToken() =>
+        nats.ConnectionState == NatsConnectionState.Open ? CancellationToken.None : new CancellationToken(canceled: true);
 
     private async Task ReplyErrorAsync(NatsSvcMsg<IMessage> msg, Contracts.Common.V1.Error error)
     {
@@ -198,7 +274,7 @@ internal sealed partial class NatsServiceHost(
                 error.Message,
                 error,
                 serializer: ProtobufSerializer.Instance,
-                cancellationToken: _stopping.Token).ConfigureAwait(false);
+                cancellationToken: ReplyToken()).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is NatsException or OperationCanceledException)
         {
@@ -222,6 +298,9 @@ internal sealed partial class NatsServiceHost(
 
     [LoggerMessage(EventId = 102, Level = LogLevel.Error, Message = "{Method} failed")]
     private partial void LogRequestFailed(Exception exception, string method);
+
+    [LoggerMessage(EventId = 104, Level = LogLevel.Information, Message = "{Method} refused: {Reason}")]
+    private partial void LogRequestRefused(string method, string reason);
 
     [LoggerMessage(EventId = 103, Level = LogLevel.Warning, Message = "Could not send the error reply for {Subject}")]
     private partial void LogReplyFailed(Exception exception, string subject);

@@ -33,6 +33,8 @@ internal sealed class ServiceBreaker
     /// <summary>Closed: calls may bypass <see cref="Pipeline"/> and report afterwards.</summary>
     public bool IsClosed => _state.CircuitState == CircuitState.Closed;
 
+    public CircuitState State => _state.CircuitState;
+
     /// <summary>
     /// Feeds a finished call's outcome to the breaker (null: success). If the circuit opened while the call was in
     /// flight, Polly rejects the report without counting it; the caller keeps the answer it already has.

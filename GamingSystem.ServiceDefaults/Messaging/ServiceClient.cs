@@ -76,8 +76,15 @@ public sealed class ServiceClient
 
         options ??= CallOptions.Default;
         var info = Info(method);
-        var (deadline, explicitDeadline) = Deadline(options);
-        var call = new Call(this, info, request, options, deadline, explicitDeadline);
+        var deadline = Deadline(options);
+        if (deadline <= _time.GetUtcNow())
+        {
+            // The caller's own deadline passed (an upstream call ran out of time): nothing was sent, so the target
+            // service is neither failing nor healthy, and its breaker must not hear of it.
+            throw ServiceException.DeadlineExceeded($"{method.FullName}: the deadline passed before the call was sent");
+        }
+
+        var call = new Call(this, info, request, options, deadline, cancellationToken);
         var measured = MessagingTelemetry.ClientDuration.Enabled;
         var started = measured ? _time.GetTimestamp() : 0;
         var code = ErrorCode.Unspecified;
@@ -156,16 +163,12 @@ public sealed class ServiceClient
             ? info
             : _methods.GetOrAdd(method, static (m, self) => new MethodInfo(m, self.BreakerFor(ServiceSubjects.ServiceName(m.Service))), this);
 
-    /// <summary>The call's deadline, and whether the service must be told (it assumes the default otherwise).</summary>
-    private (DateTimeOffset Deadline, bool Explicit) Deadline(CallOptions options)
+    /// <summary>The call's absolute deadline, which the service is always told, so that nobody works for a caller that gave up.</summary>
+    private DateTimeOffset Deadline(CallOptions options)
     {
-        var timeout = options.Timeout ?? _options.DefaultTimeout;
-        var own = _time.GetUtcNow() + timeout;
+        var own = _time.GetUtcNow() + (options.Timeout ?? _options.DefaultTimeout);
         // A call made while handling another inherits what is left of that call's deadline.
-        var inherited = CallContext.Current?.Deadline;
-        return inherited is { } parent && parent < own
-            ? (parent, true)
-            : (own, timeout != MessagingHeaders.DefaultTimeout);
+        return CallContext.Current?.Deadline is { } parent && parent < own ? parent : own;
     }
 
     private TimeSpan Remaining(ResilienceContext context)
@@ -173,6 +176,10 @@ public sealed class ServiceClient
         var remaining = context.Properties.GetValue(DeadlineKey, _time.GetUtcNow()) - _time.GetUtcNow();
         return remaining > TimeSpan.FromMilliseconds(1) ? remaining : TimeSpan.FromMilliseconds(1);
     }
+
+    /// <summary>The circuit of a target service, as the breaker sees it (closed until it is first called).</summary>
+    internal Polly.CircuitBreaker.CircuitState CircuitOf(string service) =>
+        _breakers.TryGetValue(service, out var breaker) ? breaker.State : Polly.CircuitBreaker.CircuitState.Closed;
 
     private ServiceBreaker BreakerFor(string service) =>
         _breakers.GetOrAdd(service, static (_, self) => new ServiceBreaker(self._time, self._options.BreakDuration), this);
@@ -192,32 +199,52 @@ public sealed class ServiceClient
     /// <summary>Publishes the request; not async itself, so the caller's state machine is the only one waiting.</summary>
     private ValueTask<NatsMsg<Reply>> SendCoreAsync(in Call call, CancellationToken cancellationToken)
     {
-        var info = call.Info;
-        NatsSubOpts replyOpts;
-        if (call.ExplicitDeadline)
+        var remaining = call.Deadline - _time.GetUtcNow();
+        if (remaining <= TimeSpan.Zero)
         {
-            var remaining = call.Deadline - _time.GetUtcNow();
-            if (remaining <= TimeSpan.Zero)
-            {
-                throw ServiceException.DeadlineExceeded($"{info.Method.FullName}: the deadline passed before the call was sent");
-            }
-
-            replyOpts = ReplyOpts(remaining);
-        }
-        else
-        {
-            // The default deadline was computed microseconds ago: the shared options carry it without a copy per call.
-            replyOpts = DefaultReplyOpts;
+            throw ServiceException.DeadlineExceeded($"{call.Info.Method.FullName} did not answer before its deadline ({call.Deadline:O})");
         }
 
+        if (_nats.ConnectionState != NatsConnectionState.Open)
+        {
+            return SendWhileDisconnectedAsync(call, remaining, cancellationToken);
+        }
+
+        // The reply timeout is the deadline; the publish itself only waits for a connection, which is open.
         return _nats.RequestAsync(
-            info.Subject,
+            call.Info.Subject,
             call.Request,
             Headers(call),
             requestSerializer: ProtobufSerializer.Instance,
-            replySerializer: info.Replies,
-            replyOpts: replyOpts,
+            replySerializer: call.Info.Replies,
+            replyOpts: ReplyOpts(remaining),
             cancellationToken: cancellationToken);
+    }
+
+    /// <summary>
+    /// NATS.Net waits for a reconnect before it publishes, with no limit but the token: without a connection the
+    /// deadline must end the call, or it would hang (and hold whatever the caller holds) until NATS is back.
+    /// </summary>
+    private async ValueTask<NatsMsg<Reply>> SendWhileDisconnectedAsync(Call call, TimeSpan remaining, CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(remaining);
+        try
+        {
+            return await _nats.RequestAsync(
+                call.Info.Subject,
+                call.Request,
+                Headers(call),
+                requestSerializer: ProtobufSerializer.Instance,
+                replySerializer: call.Info.Replies,
+                replyOpts: ReplyOpts(remaining),
+                cancellationToken: deadline.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw ServiceException.Unavailable(
+                $"{call.Info.ServiceName} is unreachable: the connection to NATS is {_nats.ConnectionState} and did not come back before the deadline");
+        }
     }
 
     private static IMessage Unwrap(MethodInfo info, NatsMsg<Reply> reply)
@@ -232,32 +259,30 @@ public sealed class ServiceClient
         return data.Error is { } error ? throw new ServiceException(error) : data.Message!;
     }
 
-    /// <summary>What a failed attempt means to the caller; null for what is not a call failure (a cancelled caller).</summary>
+    /// <summary>
+    /// What a failed attempt means to the caller; null for what is not a failure of the service: the caller's own
+    /// cancellation, which must count as neither success nor failure.
+    /// </summary>
     private static ServiceException? Map(in Call call, Exception exception) => exception switch
     {
         ServiceException service => service,
         NatsNoRespondersException => ServiceException.Unavailable($"{call.Info.ServiceName} is unavailable: no instance answers {call.Info.Subject}"),
         NatsNoReplyException => ServiceException.DeadlineExceeded($"{call.Info.Method.FullName} did not answer before its deadline ({call.Deadline:O})"),
+        NatsPayloadTooLargeException => ServiceException.InvalidArgument("payload", $"the {call.Info.Method.InputType.Name} is larger than the message bus accepts: {exception.Message}"),
+        // An attempt's own timeout (Polly's, around retried calls), not the caller's: the service did not answer in time.
+        OperationCanceledException when !call.CallerToken.IsCancellationRequested =>
+            ServiceException.DeadlineExceeded($"{call.Info.Method.FullName} did not answer before its deadline ({call.Deadline:O})"),
         _ => null,
     };
 
-    // MaxMsgs and ThrowIfNoResponders set here, so NATS.Net need not copy the options to fill in its defaults.
-    private static readonly NatsSubOpts DefaultReplyOpts = ReplyOpts(MessagingHeaders.DefaultTimeout);
-
     private static NatsSubOpts ReplyOpts(TimeSpan timeout) => new() { MaxMsgs = 1, ThrowIfNoResponders = true, Timeout = timeout };
 
-    private static NatsHeaders? Headers(in Call call)
+    private static NatsHeaders Headers(in Call call)
     {
-        if (!call.ExplicitDeadline && call.Options.IdempotencyKey is null && call.Options.PlayerId is null)
+        var headers = new NatsHeaders
         {
-            return null;
-        }
-
-        var headers = new NatsHeaders();
-        if (call.ExplicitDeadline)
-        {
-            headers[MessagingHeaders.Deadline] = call.Deadline.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
-        }
+            [MessagingHeaders.Deadline] = call.Deadline.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture),
+        };
 
         if (call.Options.IdempotencyKey is { } key)
         {
@@ -288,16 +313,54 @@ public sealed class ServiceClient
         public ReplyDeserializer Replies { get; } = new(method);
     }
 
-    private readonly record struct Call(ServiceClient Client, MethodInfo Info, IMessage Request, CallOptions Options, DateTimeOffset Deadline, bool ExplicitDeadline)
+    private readonly record struct Call(
+        ServiceClient Client, MethodInfo Info, IMessage Request, CallOptions Options, DateTimeOffset Deadline, CancellationToken CallerToken)
     {
+        /// <summary>
+        /// One attempt, with the breaker consulted and fed. Closed: the attempt runs and its outcome is reported,
+        /// except the caller's own cancellation, which is neither. Open: rejected at once. Half-open: Polly's trial,
+        /// where a trial the caller abandoned counts as a failure, so that it re-opens the circuit for another trial
+        /// later instead of closing it on a service that may still hang.
+        /// </summary>
         public async ValueTask<Outcome<IMessage>> ThroughBreakerAsync(ResilienceContext context)
         {
+            if (Info.Breaker.IsClosed)
+            {
+                ServiceException? failure = null;
+                IMessage? reply = null;
+                try
+                {
+                    reply = await Client.SendAsync(this, context.CancellationToken).ConfigureAwait(false);
+                }
+                catch (ServiceException ex)
+                {
+                    failure = ex;
+                }
+
+                await Info.Breaker.ReportAsync(failure).ConfigureAwait(false);
+                return failure is null ? Outcome.FromResult(reply!) : Outcome.FromException<IMessage>(failure);
+            }
+
             try
             {
                 return Outcome.FromResult(await Info.Breaker.Pipeline.ExecuteAsync(
-                    static (ctx, call) => call.Client.SendAsync(call, ctx.CancellationToken),
+                    static async (ctx, call) =>
+                    {
+                        try
+                        {
+                            return await call.Client.SendAsync(call, ctx.CancellationToken).ConfigureAwait(false);
+                        }
+                        catch (OperationCanceledException) when (call.CallerToken.IsCancellationRequested)
+                        {
+                            throw ServiceException.Unavailable($"{call.Info.ServiceName}: the trial call was abandoned by its caller");
+                        }
+                    },
                     context,
                     this).ConfigureAwait(false));
+            }
+            catch (ServiceException) when (CallerToken.IsCancellationRequested)
+            {
+                throw new OperationCanceledException(CallerToken);
             }
             catch (BrokenCircuitException)
             {
