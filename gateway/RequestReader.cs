@@ -18,12 +18,13 @@ internal static class RequestReader
     {
         var message = route.Method.InputType.Parser.ParseFrom(ByteString.Empty);
 
+        IReadOnlySet<FieldDescriptor> inBody = new HashSet<FieldDescriptor>();
         if (route.Body.Length > 0)
         {
             var json = await ReadBodyAsync(request, cancellationToken).ConfigureAwait(false);
             if (json is not null)
             {
-                MergeJson(message, route.Body == "*" ? json : WrapInField(route, json));
+                inBody = MergeJson(message, route.Body == "*" ? json : WrapInField(route, json));
             }
         }
 
@@ -36,20 +37,30 @@ internal static class RequestReader
             }
         }
 
-        if (route.Body != "*")
+        // google.api.http binds no query parameters when the body is "*"; we bind them for every route, so that
+        // PUT takes ?expectedVersion= as DELETE does, and an unknown parameter is refused instead of ignored.
+        foreach (var (name, values) in request.Query)
         {
-            foreach (var (name, values) in request.Query)
+            var field = route.Method.InputType.Fields.InDeclarationOrder()
+                .FirstOrDefault(f => f.JsonName == name || f.Name == name)
+                ?? throw ServiceException.InvalidArgument(name, $"is not a parameter of {route.Method.Name}");
+            if (route.PathFields.Contains(field))
             {
-                var field = route.Method.InputType.Fields.InDeclarationOrder()
-                    .FirstOrDefault(f => f.JsonName == name || f.Name == name)
-                    ?? throw ServiceException.InvalidArgument(name, $"is not a parameter of {route.Method.Name}");
-                if (route.PathFields.Contains(field) || field.Name == route.Body)
-                {
-                    throw ServiceException.InvalidArgument(name, "is already given by the path or body");
-                }
-
-                SetScalar(message, field, values[^1] ?? string.Empty, name);
+                throw ServiceException.InvalidArgument(name, "is already given by the path");
             }
+
+            if (field.Name == route.Body)
+            {
+                throw ServiceException.InvalidArgument(name, "is the request body; send it as the body");
+            }
+
+            if (inBody.Contains(field))
+            {
+                // Neither copy silently wins: the two may disagree, and the caller should know which one counts.
+                throw ServiceException.InvalidArgument(name, "is given both in the body and in the query string; give it once");
+            }
+
+            SetScalar(message, field, values[^1] ?? string.Empty, name);
         }
 
         return message;
@@ -77,9 +88,9 @@ internal static class RequestReader
 
     /// <summary>
     /// Parses with the proto3 JSON parser. Its messages do not always say which field failed, so on a
-    /// failure each property is parsed alone to find and name the culprit.
+    /// failure each property is parsed alone to find and name the culprit. Returns the fields the JSON gave.
     /// </summary>
-    private static void MergeJson(IMessage message, string json)
+    private static HashSet<FieldDescriptor> MergeJson(IMessage message, string json)
     {
         JsonDocument document;
         try
@@ -106,6 +117,9 @@ internal static class RequestReader
             {
                 var parsed = Parser.Parse(json, message.Descriptor);
                 message.MergeFrom(parsed.ToByteString());
+                return document.RootElement.EnumerateObject()
+                    .Select(property => message.Descriptor.Fields.InDeclarationOrder().First(f => f.JsonName == property.Name || f.Name == property.Name))
+                    .ToHashSet();
             }
             catch (Exception ex) when (ex is InvalidProtocolBufferException or InvalidJsonException or FormatException)
             {

@@ -61,6 +61,29 @@ public sealed class RequestReaderTests
         Assert.Equal(field, error.Error.Field);
     }
 
+    [Fact]
+    public async Task Query_parameters_fill_a_put_whose_body_is_the_whole_request()
+    {
+        var request = (PutRequest)await Read(Put, """{"value":"aGk="}""", key: "k", query: "?expectedVersion=7");
+
+        Assert.True(request.HasExpectedVersion);
+        Assert.Equal(7, request.ExpectedVersion);
+        Assert.Equal("hi", request.Value.ToStringUtf8());
+    }
+
+    [Theory]
+    [InlineData("?bogus=1", "bogus", "not a parameter")]
+    [InlineData("?key=other", "key", "path")]
+    [InlineData("?expectedVersion=4", "expectedVersion", "both in the body and in the query string")]
+    public async Task Put_query_parameters_that_cannot_be_used_are_invalid_argument_naming_them(string query, string field, string reason)
+    {
+        var error = await Assert.ThrowsAsync<ServiceException>(() => Read(Put, """{"value":"aGk=","expectedVersion":"3"}""", key: "k", query: query));
+
+        Assert.Equal(ErrorCode.InvalidArgument, error.Code);
+        Assert.Equal(field, error.Error.Field);
+        Assert.Contains(reason, error.Message);
+    }
+
     private static Task<Google.Protobuf.IMessage> Read(HttpRoute route, string? body, string? key = null, string query = "")
     {
         var context = new DefaultHttpContext();
