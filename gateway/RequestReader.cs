@@ -28,13 +28,9 @@ internal static class RequestReader
             }
         }
 
-        foreach (var field in route.PathFields)
+        foreach (var (field, value) in PathValues.Read(route, request))
         {
-            if (request.RouteValues.TryGetValue(field.Name, out var value) && value is string text)
-            {
-                // Kestrel decodes the path except %2F; a key may carry slashes either way.
-                SetScalar(message, field, text.Replace("%2F", "/", StringComparison.OrdinalIgnoreCase), field.JsonName);
-            }
+            SetScalar(message, field, value, field.JsonName);
         }
 
         // google.api.http binds no query parameters when the body is "*"; we bind them for every route, so that

@@ -3,12 +3,15 @@ using GamingSystem.Contracts;
 using GamingSystem.Contracts.Common.V1;
 using GamingSystem.Contracts.StateManager.V1;
 using GamingSystem.ServiceDefaults.Messaging;
+using Google.Protobuf;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace GamingSystem.Gateway.Tests;
 
 public sealed class RequestReaderTests
 {
+    private static readonly HttpRoute Get = HttpRoute.For(ContractRegistry.StateManager).Single(r => r.Method.Name == "Get");
     private static readonly HttpRoute Put = HttpRoute.For(ContractRegistry.StateManager).Single(r => r.Method.Name == "Put");
     private static readonly HttpRoute Delete = HttpRoute.For(ContractRegistry.StateManager).Single(r => r.Method.Name == "Delete");
     private static readonly HttpRoute List = HttpRoute.For(ContractRegistry.StateManager).Single(r => r.Method.Name == "List");
@@ -84,21 +87,40 @@ public sealed class RequestReaderTests
         Assert.Contains(reason, error.Message);
     }
 
-    private static Task<Google.Protobuf.IMessage> Read(HttpRoute route, string? body, string? key = null, string query = "")
+    [Theory]
+    [InlineData("/api/v1/state/a/b", "a/b", "a/b")]
+    [InlineData("/api/v1/state/a%2Fb", "a%2Fb", "a/b")]
+    [InlineData("/api/v1/state/a%252Fb", "a%2Fb", "a%2Fb")]
+    [InlineData("/api/v1/state/a%25b", "a%b", "a%b")]
+    [InlineData("/api/v1/state/caf%C3%A9%20%2B%201", "café + 1", "café + 1")]
+    [InlineData("/API/v1/State/x/%2E%2E/a%252Fb", "a%2Fb", "a%2Fb")]
+    [InlineData("http://localhost:8000/api/v1/state/a%252Fb", "a%2Fb", "a%2Fb")]
+    public async Task A_key_is_decoded_from_the_path_as_sent_so_an_escaped_percent_stays_literal(string rawPath, string routedKey, string key)
+    {
+        var request = (GetRequest)await ReadAsSent(Get, body: null, rawPath, routedKey);
+
+        Assert.Equal(key, request.Key);
+    }
+
+    private static Task<IMessage> Read(HttpRoute route, string? body, string? key = null, string query = "") =>
+        ReadAsSent(route, body is null ? null : Encoding.UTF8.GetBytes(body), key is null ? "/api/v1/state" : $"/api/v1/state/{key}", key, query);
+
+    /// <summary>A request as Kestrel and routing hand it over: the target as sent, the key as routing decoded it.</summary>
+    private static Task<IMessage> ReadAsSent(HttpRoute route, byte[]? body, string rawPath, string? routedKey, string query = "")
     {
         var context = new DefaultHttpContext();
+        context.Features.Get<IHttpRequestFeature>()!.RawTarget = rawPath + query;
         context.Request.QueryString = new QueryString(query);
         context.Request.Query = new QueryCollection(Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(query));
-        if (key is not null)
+        if (routedKey is not null)
         {
-            context.Request.RouteValues["key"] = key;
+            context.Request.RouteValues["key"] = routedKey;
         }
 
         if (body is not null)
         {
-            var bytes = Encoding.UTF8.GetBytes(body);
-            context.Request.Body = new MemoryStream(bytes);
-            context.Request.ContentLength = bytes.Length;
+            context.Request.Body = new MemoryStream(body);
+            context.Request.ContentLength = body.Length;
             context.Request.ContentType = "application/json";
         }
 
