@@ -14,14 +14,14 @@ internal static class RequestReader
 {
     private static readonly JsonParser Parser = new(JsonParser.Settings.Default);
 
-    public static async Task<IMessage> ReadAsync(HttpRoute route, HttpRequest request, CancellationToken cancellationToken)
+    public static async Task<IMessage> ReadAsync(HttpRoute route, HttpRequest request, long maxBodyBytes, CancellationToken cancellationToken)
     {
         var message = route.Method.InputType.Parser.ParseFrom(ByteString.Empty);
 
         IReadOnlySet<FieldDescriptor> inBody = new HashSet<FieldDescriptor>();
         if (route.Body.Length > 0)
         {
-            var json = await ReadBodyAsync(request, cancellationToken).ConfigureAwait(false);
+            var json = await RequestBody.ReadJsonAsync(request, maxBodyBytes, cancellationToken).ConfigureAwait(false);
             if (json is not null)
             {
                 inBody = MergeJson(message, route.Body == "*" ? json : WrapInField(route, json));
@@ -60,23 +60,6 @@ internal static class RequestReader
         }
 
         return message;
-    }
-
-    private static async Task<string?> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
-    {
-        if (request.ContentLength is 0)
-        {
-            return null;
-        }
-
-        if (request.ContentType is { } contentType && !contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
-        {
-            throw new ServiceException(Contracts.Common.V1.ErrorCode.InvalidArgument, $"Content-Type must be application/json, not {contentType}", "body");
-        }
-
-        using var reader = new StreamReader(request.Body);
-        var body = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
-        return string.IsNullOrWhiteSpace(body) ? null : body;
     }
 
     private static string WrapInField(HttpRoute route, string json) =>

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json.Nodes;
 using GamingSystem.Contracts;
 using GamingSystem.Contracts.Common.V1;
 using GamingSystem.Contracts.StateManager.V1;
@@ -102,6 +103,40 @@ public sealed class RequestReaderTests
         Assert.Equal(key, request.Key);
     }
 
+    [Fact]
+    public async Task A_body_that_is_not_utf8_is_invalid_argument_naming_the_body()
+    {
+        byte[] body = [.. "{\"value\":\"aGk=\",\"key\":\"caf"u8, 0xC3, 0x28, .. "\"}"u8];
+
+        var error = await Assert.ThrowsAsync<ServiceException>(() => ReadAsSent(Put, body, "/api/v1/state/k", "k"));
+
+        Assert.Equal(ErrorCode.InvalidArgument, error.Code);
+        Assert.Equal("body", error.Error.Field);
+        Assert.Contains("not UTF-8", error.Message);
+    }
+
+    [Fact]
+    public async Task A_utf8_body_with_a_byte_order_mark_is_read()
+    {
+        var request = (PutRequest)await ReadAsSent(Put, [.. Encoding.UTF8.Preamble, .. "{\"value\":\"aGk=\"}"u8], "/api/v1/state/k", "k");
+
+        Assert.Equal("hi", request.Value.ToStringUtf8());
+    }
+
+    [Fact]
+    public async Task A_put_of_the_largest_state_value_fits_the_default_body_limit()
+    {
+        var value = new byte[1024 * 1024];
+        new Random(7).NextBytes(value);
+        // System.Text.Json's default encoder escapes '+' in base64 as \u002B, as many clients' writers do.
+        var body = Encoding.UTF8.GetBytes(new JsonObject { ["value"] = Convert.ToBase64String(value), ["expectedVersion"] = "12", ["ttlSeconds"] = 60 }.ToJsonString());
+
+        var request = (PutRequest)await ReadAsSent(Put, body, "/api/v1/state/k", "k");
+
+        Assert.InRange(body.Length, 4 * value.Length / 3, new GatewayOptions().MaxRequestBodyBytes);
+        Assert.Equal(value, request.Value.ToByteArray());
+    }
+
     private static Task<IMessage> Read(HttpRoute route, string? body, string? key = null, string query = "") =>
         ReadAsSent(route, body is null ? null : Encoding.UTF8.GetBytes(body), key is null ? "/api/v1/state" : $"/api/v1/state/{key}", key, query);
 
@@ -124,6 +159,6 @@ public sealed class RequestReaderTests
             context.Request.ContentType = "application/json";
         }
 
-        return RequestReader.ReadAsync(route, context.Request, CancellationToken.None);
+        return RequestReader.ReadAsync(route, context.Request, new GatewayOptions().MaxRequestBodyBytes, CancellationToken.None);
     }
 }
