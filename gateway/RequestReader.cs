@@ -92,6 +92,7 @@ internal static class RequestReader
                 throw ServiceException.InvalidArgument("body", $"must be a JSON object, not {document.RootElement.ValueKind.ToString().ToLowerInvariant()}");
             }
 
+            JsonInt64.EnsureExact(document.RootElement, message.Descriptor);
             try
             {
                 var parsed = Parser.Parse(json, message.Descriptor);

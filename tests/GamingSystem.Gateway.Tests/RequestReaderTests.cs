@@ -123,6 +123,32 @@ public sealed class RequestReaderTests
         Assert.Equal("hi", request.Value.ToStringUtf8());
     }
 
+    [Theory]
+    [InlineData("9007199254740993")]
+    [InlineData("-9007199254740993")]
+    [InlineData("9223372036854775807")]
+    [InlineData("9.007199254740993e15")]
+    public async Task An_int64_number_a_double_cannot_hold_is_invalid_argument_naming_the_field(string number)
+    {
+        var error = await Assert.ThrowsAsync<ServiceException>(() => Read(Put, $$"""{"value":"aGk=","expectedVersion":{{number}}}""", key: "k"));
+
+        Assert.Equal("expectedVersion", error.Error.Field);
+        Assert.Contains("as strings", error.Message);
+    }
+
+    [Theory]
+    [InlineData("\"9007199254740993\"", 9007199254740993)]
+    [InlineData("\"9223372036854775807\"", long.MaxValue)]
+    [InlineData("9007199254740992", 9007199254740992)]
+    [InlineData("4611686018427387904", 4611686018427387904)]
+    [InlineData("12", 12)]
+    public async Task An_int64_as_a_string_or_an_exact_number_is_read_exactly(string json, long expected)
+    {
+        var request = (PutRequest)await Read(Put, $$"""{"value":"aGk=","expectedVersion":{{json}}}""", key: "k");
+
+        Assert.Equal(expected, request.ExpectedVersion);
+    }
+
     [Fact]
     public async Task A_put_of_the_largest_state_value_fits_the_default_body_limit()
     {
