@@ -10,7 +10,11 @@ public sealed class GatewayOptions
 {
     public const string SectionName = "Gateway";
 
-    /// <summary>Largest request body accepted (413 above it).</summary>
+    /// <summary>
+    /// Largest request body accepted (413 above it, with or without a Content-Length). The largest state value
+    /// is 1 MiB, which is 1,398,104 bytes of base64 in JSON; 2 MiB leaves room for the other fields and for
+    /// JSON writers that escape '+' as \u002B.
+    /// </summary>
     public long MaxRequestBodyBytes { get; set; } = 2 * 1024 * 1024;
 
     /// <summary>Requests handled at once; more wait in a short queue, then get 503. Never an unbounded queue.</summary>
@@ -25,8 +29,12 @@ internal static class GatewayExtensions
 
     public static WebApplicationBuilder AddGateway(this WebApplicationBuilder builder)
     {
-        var options = builder.Configuration.GetSection(GatewayOptions.SectionName).Get<GatewayOptions>() ?? new GatewayOptions();
-        builder.Services.Configure<KestrelServerOptions>(kestrel => kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes);
+        var section = builder.Configuration.GetSection(GatewayOptions.SectionName);
+        var options = section.Get<GatewayOptions>() ?? new GatewayOptions();
+        builder.Services.Configure<GatewayOptions>(section);
+        // The gateway enforces MaxRequestBodyBytes itself and reads the rest of a body over it, so the client
+        // gets the 413 (see RequestBody); Kestrel's hard limit bounds that reading.
+        builder.Services.Configure<KestrelServerOptions>(kestrel => kestrel.Limits.MaxRequestBodySize = 2 * options.MaxRequestBodyBytes);
         builder.Services.AddProblemDetails(problems => problems.CustomizeProblemDetails = context =>
         {
             // Bare statuses from routing (404, 405) get the same code and detail as every other error.

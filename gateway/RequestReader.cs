@@ -14,62 +14,52 @@ internal static class RequestReader
 {
     private static readonly JsonParser Parser = new(JsonParser.Settings.Default);
 
-    public static async Task<IMessage> ReadAsync(HttpRoute route, HttpRequest request, CancellationToken cancellationToken)
+    public static async Task<IMessage> ReadAsync(HttpRoute route, HttpRequest request, long maxBodyBytes, CancellationToken cancellationToken)
     {
         var message = route.Method.InputType.Parser.ParseFrom(ByteString.Empty);
 
+        IReadOnlySet<FieldDescriptor> inBody = new HashSet<FieldDescriptor>();
         if (route.Body.Length > 0)
         {
-            var json = await ReadBodyAsync(request, cancellationToken).ConfigureAwait(false);
+            var json = await RequestBody.ReadJsonAsync(request, maxBodyBytes, cancellationToken).ConfigureAwait(false);
             if (json is not null)
             {
-                MergeJson(message, route.Body == "*" ? json : WrapInField(route, json));
+                inBody = MergeJson(message, route.Body == "*" ? json : WrapInField(route, json));
             }
         }
 
-        foreach (var field in route.PathFields)
+        foreach (var (field, value) in PathValues.Read(route, request))
         {
-            if (request.RouteValues.TryGetValue(field.Name, out var value) && value is string text)
-            {
-                // Kestrel decodes the path except %2F; a key may carry slashes either way.
-                SetScalar(message, field, text.Replace("%2F", "/", StringComparison.OrdinalIgnoreCase), field.JsonName);
-            }
+            SetScalar(message, field, value, field.JsonName);
         }
 
-        if (route.Body != "*")
+        // google.api.http binds no query parameters when the body is "*"; we bind them for every route, so that
+        // PUT takes ?expectedVersion= as DELETE does, and an unknown parameter is refused instead of ignored.
+        foreach (var (name, values) in request.Query)
         {
-            foreach (var (name, values) in request.Query)
+            var field = route.Method.InputType.Fields.InDeclarationOrder()
+                .FirstOrDefault(f => f.JsonName == name || f.Name == name)
+                ?? throw ServiceException.InvalidArgument(name, $"is not a parameter of {route.Method.Name}");
+            if (route.PathFields.Contains(field))
             {
-                var field = route.Method.InputType.Fields.InDeclarationOrder()
-                    .FirstOrDefault(f => f.JsonName == name || f.Name == name)
-                    ?? throw ServiceException.InvalidArgument(name, $"is not a parameter of {route.Method.Name}");
-                if (route.PathFields.Contains(field) || field.Name == route.Body)
-                {
-                    throw ServiceException.InvalidArgument(name, "is already given by the path or body");
-                }
-
-                SetScalar(message, field, values[^1] ?? string.Empty, name);
+                throw ServiceException.InvalidArgument(name, "is already given by the path");
             }
+
+            if (field.Name == route.Body)
+            {
+                throw ServiceException.InvalidArgument(name, "is the request body; send it as the body");
+            }
+
+            if (inBody.Contains(field))
+            {
+                // Neither copy silently wins: the two may disagree, and the caller should know which one counts.
+                throw ServiceException.InvalidArgument(name, "is given both in the body and in the query string; give it once");
+            }
+
+            SetScalar(message, field, values[^1] ?? string.Empty, name);
         }
 
         return message;
-    }
-
-    private static async Task<string?> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
-    {
-        if (request.ContentLength is 0)
-        {
-            return null;
-        }
-
-        if (request.ContentType is { } contentType && !contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
-        {
-            throw new ServiceException(Contracts.Common.V1.ErrorCode.InvalidArgument, $"Content-Type must be application/json, not {contentType}", "body");
-        }
-
-        using var reader = new StreamReader(request.Body);
-        var body = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
-        return string.IsNullOrWhiteSpace(body) ? null : body;
     }
 
     private static string WrapInField(HttpRoute route, string json) =>
@@ -77,9 +67,9 @@ internal static class RequestReader
 
     /// <summary>
     /// Parses with the proto3 JSON parser. Its messages do not always say which field failed, so on a
-    /// failure each property is parsed alone to find and name the culprit.
+    /// failure each property is parsed alone to find and name the culprit. Returns the fields the JSON gave.
     /// </summary>
-    private static void MergeJson(IMessage message, string json)
+    private static HashSet<FieldDescriptor> MergeJson(IMessage message, string json)
     {
         JsonDocument document;
         try
@@ -102,10 +92,14 @@ internal static class RequestReader
                 throw ServiceException.InvalidArgument("body", $"must be a JSON object, not {document.RootElement.ValueKind.ToString().ToLowerInvariant()}");
             }
 
+            JsonInt64.EnsureExact(document.RootElement, message.Descriptor);
             try
             {
                 var parsed = Parser.Parse(json, message.Descriptor);
                 message.MergeFrom(parsed.ToByteString());
+                return document.RootElement.EnumerateObject()
+                    .Select(property => message.Descriptor.Fields.InDeclarationOrder().First(f => f.JsonName == property.Name || f.Name == property.Name))
+                    .ToHashSet();
             }
             catch (Exception ex) when (ex is InvalidProtocolBufferException or InvalidJsonException or FormatException)
             {
