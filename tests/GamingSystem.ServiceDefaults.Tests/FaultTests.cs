@@ -224,8 +224,8 @@ public sealed class FaultTests(NatsServerFixture nats) : IClassFixture<NatsServe
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(4), $"stop took {watch.Elapsed} with a 1 s token");
         foreach (var call in hanging)
         {
+            // UNAVAILABLE from the stopping instance (or, for these idempotent calls, from the retries after it).
             var error = await Assert.ThrowsAsync<ServiceException>(() => call.WaitAsync(TimeSpan.FromSeconds(5)));
-            Assert.Contains("stopped", error.Message);
             Assert.Equal(ErrorCode.Unavailable, error.Code);
         }
 
