@@ -3,7 +3,6 @@ using GamingSystem.ServiceDefaults.Messaging;
 using Google.Protobuf;
 using Google.Protobuf.Reflection;
 using Microsoft.Extensions.Options;
-using NATS.Client.Core;
 using ServiceDescriptor = Google.Protobuf.Reflection.ServiceDescriptor;
 
 namespace GamingSystem.Gateway;
@@ -17,8 +16,8 @@ internal static class ContractRoutes
     {
         foreach (var route in services.SelectMany(HttpRoute.For))
         {
-            endpoints.MapMethods(route.Pattern, [route.Verb], (HttpContext context, ServiceClient client, INatsConnection nats, IOptions<GatewayOptions> options) =>
-                    HandleAsync(route, context, client, nats, options.Value))
+            endpoints.MapMethods(route.Pattern, [route.Verb], (HttpContext context, ServiceClient client, IOptions<GatewayOptions> options) =>
+                    HandleAsync(route, context, client, options.Value))
                 .WithName(route.Method.FullName)
                 .WithDisplayName($"{route.Verb} {route.Pattern} -> {ServiceSubjects.For(route.Method)}")
                 .RequireRateLimiting(GatewayExtensions.InFlightPolicy);
@@ -29,14 +28,18 @@ internal static class ContractRoutes
         return endpoints;
     }
 
-    private static async Task<IResult> HandleAsync(HttpRoute route, HttpContext context, ServiceClient client, INatsConnection nats, GatewayOptions options)
+    private static async Task<IResult> HandleAsync(HttpRoute route, HttpContext context, ServiceClient client, GatewayOptions options)
     {
-        IMessage? request = null;
         try
         {
-            request = await RequestReader.ReadAsync(route, context.Request, options.MaxRequestBodyBytes, context.RequestAborted).ConfigureAwait(false);
+            var request = await RequestReader.ReadAsync(route, context.Request, options.MaxRequestBodyBytes, context.RequestAborted).ConfigureAwait(false);
             var response = await client.RequestAsync(route.Method, request, cancellationToken: context.RequestAborted).ConfigureAwait(false);
             return Results.Text(Formatter.Format(response), "application/json", statusCode: StatusCodes.Status200OK);
+        }
+        catch (ServiceException ex) when (ex.IsPayloadTooLarge)
+        {
+            // Within the gateway's body limit but over NATS's max_payload: too large all the same, not a server fault.
+            return Problems.From(ex.Error, context, StatusCodes.Status413PayloadTooLarge);
         }
         catch (ServiceException ex)
         {
@@ -46,21 +49,6 @@ internal static class ContractRoutes
         {
             // The body limit (413) and Kestrel's own checks (body cut off: 400) keep their status, in our shape.
             return Problems.From(new Error { Code = ErrorCode.InvalidArgument, Message = ex.Message, Field = "body" }, context, ex.StatusCode);
-        }
-        catch (NatsPayloadTooLargeException)
-        {
-            // Within the gateway's body limit but over NATS's max_payload: too large all the same, not a server fault.
-            var size = request?.CalculateSize() ?? 0;
-            var limit = nats.ServerInfo?.MaxPayload ?? 0;
-            return Problems.From(
-                new Error
-                {
-                    Code = ErrorCode.InvalidArgument,
-                    Message = $"body: is too large to pass on: the request is {size} bytes as a message, and the message bus (NATS max_payload) carries at most {limit} bytes",
-                    Field = "body",
-                },
-                context,
-                StatusCodes.Status413PayloadTooLarge);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {

@@ -268,7 +268,7 @@ public sealed class ServiceClient
         ServiceException service => service,
         NatsNoRespondersException => ServiceException.Unavailable($"{call.Info.ServiceName} is unavailable: no instance answers {call.Info.Subject}"),
         NatsNoReplyException => ServiceException.DeadlineExceeded($"{call.Info.Method.FullName} did not answer before its deadline ({call.Deadline:O})"),
-        NatsPayloadTooLargeException => ServiceException.InvalidArgument("payload", $"the {call.Info.Method.InputType.Name} is larger than the message bus accepts: {exception.Message}"),
+        NatsPayloadTooLargeException => ServiceException.PayloadTooLarge($"the {call.Info.Method.InputType.Name} is larger than the message bus carries: {exception.Message}"),
         // An attempt's own timeout (Polly's, around retried calls), not the caller's: the service did not answer in time.
         OperationCanceledException when !call.CallerToken.IsCancellationRequested =>
             ServiceException.DeadlineExceeded($"{call.Info.Method.FullName} did not answer before its deadline ({call.Deadline:O})"),

@@ -26,6 +26,15 @@ public sealed class ServiceException : Exception
 
     public static ServiceException InvalidArgument(string field, string message) => new(ErrorCode.InvalidArgument, $"{field}: {message}", field);
 
+    /// <summary>The request is larger than the message bus carries (NATS's max_payload): bad input, not a fault.</summary>
+    public static ServiceException PayloadTooLarge(string message) =>
+        new(ErrorCode.InvalidArgument, $"payload: {message}", "payload", new Dictionary<string, string> { [TooLargeDetail] = "true" });
+
+    /// <summary>Set by <see cref="PayloadTooLarge"/>, so that an HTTP front can answer 413.</summary>
+    public bool IsPayloadTooLarge => Error.Details.ContainsKey(TooLargeDetail);
+
+    private const string TooLargeDetail = "too_large";
+
     public static ServiceException NotFound(string message) => new(ErrorCode.NotFound, message);
 
     public static ServiceException AlreadyExists(string message) => new(ErrorCode.AlreadyExists, message);

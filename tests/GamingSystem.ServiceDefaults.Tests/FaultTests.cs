@@ -266,6 +266,7 @@ public sealed class FaultTests(NatsServerFixture nats) : IClassFixture<NatsServe
 
         Assert.Equal(ErrorCode.InvalidArgument, error.Code);
         Assert.Equal("payload", error.Error.Field);
+        Assert.True(error.IsPayloadTooLarge);
     }
 
     private static IHost Caller(string connectionString, TimeSpan? breakDuration = null)
