@@ -211,7 +211,11 @@ public sealed class ServiceClient
         }
 
         // The reply timeout is the deadline; the publish itself only waits for a connection, which is open.
-        return _nats.RequestAsync(
+        return RequestAsync(call, remaining, cancellationToken);
+    }
+
+    private ValueTask<NatsMsg<Reply>> RequestAsync(in Call call, TimeSpan remaining, CancellationToken cancellationToken) =>
+        _nats.RequestAsync(
             call.Info.Subject,
             call.Request,
             Headers(call),
@@ -219,7 +223,6 @@ public sealed class ServiceClient
             replySerializer: call.Info.Replies,
             replyOpts: ReplyOpts(remaining),
             cancellationToken: cancellationToken);
-    }
 
     /// <summary>
     /// NATS.Net waits for a reconnect before it publishes, with no limit but the token: without a connection the
@@ -231,14 +234,7 @@ public sealed class ServiceClient
         deadline.CancelAfter(remaining);
         try
         {
-            return await _nats.RequestAsync(
-                call.Info.Subject,
-                call.Request,
-                Headers(call),
-                requestSerializer: ProtobufSerializer.Instance,
-                replySerializer: call.Info.Replies,
-                replyOpts: ReplyOpts(remaining),
-                cancellationToken: deadline.Token).ConfigureAwait(false);
+            return await RequestAsync(call, remaining, deadline.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {

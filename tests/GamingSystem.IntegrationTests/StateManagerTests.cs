@@ -46,6 +46,75 @@ public sealed class StateManagerTests(SystemFixture system)
     }
 
     [Fact]
+    public async Task An_expected_version_ahead_of_the_stored_one_is_409_too()
+    {
+        var key = NewKey("ahead");
+        var (_, put) = await _api.PutAsync(key, "one");
+
+        var (status, problem) = await _api.PutAsync(key, "two", expectedVersion: StateApi.Long(put["version"]) + 1);
+
+        Assert.Equal(HttpStatusCode.Conflict, status);
+        Assert.Equal(StateApi.Long(put["version"]), StateApi.Long(problem["details"]!["current_version"]));
+        Assert.Equal("one", StateApi.Value((await _api.GetAsync(key)).Body));
+    }
+
+    [Fact]
+    public async Task A_put_without_a_ttl_clears_the_ttl_of_the_value_it_replaces()
+    {
+        var key = NewKey("ttl-cleared");
+        await _api.PutAsync(key, "short-lived", ttlSeconds: 600);
+
+        await _api.PutAsync(key, "kept");
+        var (_, got) = await _api.GetAsync(key);
+
+        Assert.Equal(0, StateApi.Long(got["ttlSeconds"]));
+    }
+
+    [Fact]
+    public async Task A_value_is_gone_when_its_ttl_runs_out_and_listing_skips_it()
+    {
+        var prefix = NewKey("ttl-expiry") + "/";
+        await _api.PutAsync(prefix + "brief", "brief", ttlSeconds: 1);
+        await _api.PutAsync(prefix + "lasting", "lasting");
+
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        while ((await _api.GetAsync(prefix + "brief")).Status != HttpStatusCode.NotFound)
+        {
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), "the value outlived its 1 s ttl by far");
+            await Task.Delay(TimeSpan.FromMilliseconds(200));
+        }
+
+        var (status, page) = await _api.SendAsync(HttpMethod.Get, $"/api/v1/state?prefix={Uri.EscapeDataString(prefix)}&pageSize=1");
+        Assert.Equal(HttpStatusCode.OK, status);
+        var entry = Assert.Single(page["entries"]!.AsArray());
+        Assert.Equal(prefix + "lasting", entry!["key"]!.GetValue<string>());
+        Assert.Equal(string.Empty, page["nextPageToken"]?.GetValue<string>() ?? string.Empty);
+    }
+
+    [Fact]
+    public async Task A_key_deleted_and_written_again_never_gets_a_version_it_had()
+    {
+        var key = NewKey("no-aba");
+        var (_, first) = await _api.PutAsync(key, "one");
+        await _api.DeleteAsync(key, StateApi.Long(first["version"]));
+
+        var (_, again) = await _api.PutAsync(key, "two");
+
+        Assert.True(StateApi.Long(again["version"]) > StateApi.Long(first["version"]));
+        var (stale, _) = await _api.PutAsync(key, "three", expectedVersion: StateApi.Long(first["version"]));
+        Assert.Equal(HttpStatusCode.Conflict, stale);
+    }
+
+    [Fact]
+    public async Task Deleting_a_key_that_does_not_exist_is_404()
+    {
+        var (status, problem) = await _api.DeleteAsync(NewKey("never-there"));
+
+        Assert.Equal(HttpStatusCode.NotFound, status);
+        Assert.Equal("NOT_FOUND", problem["code"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Expected_version_zero_means_the_key_must_not_exist()
     {
         var key = NewKey("create-only");

@@ -269,6 +269,65 @@ public sealed class FaultTests(NatsServerFixture nats) : IClassFixture<NatsServe
         Assert.True(error.IsPayloadTooLarge);
     }
 
+    [Fact]
+    public async Task Only_idempotent_or_idempotency_keyed_calls_are_retried()
+    {
+        using var service = TestService.Build(nats.ConnectionString);
+        await service.StartAsync();
+        var probe = service.Services.GetRequiredService<TestService.Probe>();
+        try
+        {
+            async Task<int> AttemptsAsync(Func<ServiceClient, Task> call)
+            {
+                // A caller of its own each time, so that one case's failures never open the circuit for the next.
+                using var caller = Caller(nats.ConnectionString);
+                await caller.StartAsync();
+                probe.Calls.Clear();
+                var error = await Assert.ThrowsAsync<ServiceException>(() => call(caller.Services.GetRequiredService<ServiceClient>()));
+                Assert.Equal(ErrorCode.Unavailable, error.Code);
+                return probe.Calls.Count(c => c.Key == "unavailable");
+            }
+
+            var retries = new ServiceClientOptions().MaxRetries;
+            Assert.Equal(1 + retries, await AttemptsAsync(c => c.RequestAsync<GetResponse>(Get, new GetRequest { Key = "unavailable" })));
+            Assert.Equal(1, await AttemptsAsync(c => c.RequestAsync<PutResponse>(Put, new PutRequest { Key = "unavailable" })));
+            Assert.Equal(1 + retries, await AttemptsAsync(c => c.RequestAsync<PutResponse>(
+                Put, new PutRequest { Key = "unavailable" }, new CallOptions { IdempotencyKey = "once" })));
+        }
+        finally
+        {
+            await service.StopAsync();
+        }
+    }
+
+    [Fact]
+    public async Task A_call_made_while_handling_another_inherits_what_is_left_of_its_deadline()
+    {
+        using var service = TestService.Build(nats.ConnectionString);
+        await service.StartAsync();
+        var probe = service.Services.GetRequiredService<TestService.Probe>();
+        using var caller = Caller(nats.ConnectionString);
+        await caller.StartAsync();
+        var client = caller.Services.GetRequiredService<ServiceClient>();
+        try
+        {
+            var upstream = DateTimeOffset.UtcNow.AddSeconds(2);
+            using (var handling = new CallContext(Get, null, upstream, CancellationToken.None, TimeProvider.System))
+            {
+                CallContext.Current = handling;
+                await client.RequestAsync<PutResponse>(Put, new PutRequest { Key = "nested" }, new CallOptions { Timeout = TimeSpan.FromSeconds(30) });
+                CallContext.Current = null;
+            }
+
+            var seen = Assert.Single(probe.Calls, c => c.Key == "nested").Deadline;
+            Assert.InRange(seen, upstream.AddMilliseconds(-1), upstream.AddMilliseconds(1));
+        }
+        finally
+        {
+            await service.StopAsync();
+        }
+    }
+
     private static IHost Caller(string connectionString, TimeSpan? breakDuration = null)
     {
         var builder = Host.CreateApplicationBuilder();

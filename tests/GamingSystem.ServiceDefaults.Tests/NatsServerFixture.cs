@@ -16,8 +16,16 @@ public sealed class NatsServerFixture : IAsyncLifetime
         var port = FreePort();
         var executable = new[] { "/usr/sbin/nats-server", "/usr/bin/nats-server", "/usr/local/bin/nats-server" }.FirstOrDefault(File.Exists)
             ?? throw new InvalidOperationException("nats-server is not installed: sudo apt-get install nats-server");
-        _process = Process.Start(new ProcessStartInfo(executable, ["-a", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture)])
+        // Through a shell that holds the server only while this process holds the shell's stdin: if the test host
+        // is killed (a Stryker run, a cancelled test run), the pipe closes and the server goes with it.
+        _process = Process.Start(new ProcessStartInfo("sh")
         {
+            ArgumentList =
+            {
+                "-c", "\"$0\" \"$@\" & server=$!; read -r _; kill $server; wait $server",
+                executable, "-a", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            },
+            RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         })!;
@@ -44,12 +52,15 @@ public sealed class NatsServerFixture : IAsyncLifetime
         ConnectionString = $"nats://127.0.0.1:{port}";
     }
 
-    public Task DisposeAsync()
+    public async Task DisposeAsync()
     {
-        _process?.Kill();
-        _process?.WaitForExit();
-        _process?.Dispose();
-        return Task.CompletedTask;
+        if (_process is not null)
+        {
+            _process.StandardInput.Close();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            await _process.WaitForExitAsync(timeout.Token);
+            _process.Dispose();
+        }
     }
 
     private static int FreePort()

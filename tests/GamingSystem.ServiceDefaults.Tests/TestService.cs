@@ -74,6 +74,8 @@ internal static class TestService
                     throw ServiceException.NotFound("no such key");
                 case "conflict":
                     throw ServiceException.FailedPrecondition("version mismatch", new Dictionary<string, string> { ["current_version"] = "7" });
+                case "unavailable":
+                    throw ServiceException.Unavailable("try again");
                 case "boom":
                     throw new InvalidOperationException("secret internals");
                 case "hang":
@@ -88,10 +90,15 @@ internal static class TestService
         }
     }
 
-    public sealed class PutHandler : IServiceHandler<PutRequest, PutResponse>
+    public sealed class PutHandler(Probe probe) : IServiceHandler<PutRequest, PutResponse>
     {
-        public ValueTask<PutResponse> HandleAsync(PutRequest request, CallContext context) =>
-            ValueTask.FromResult(new PutResponse { Key = request.Key, Version = request.ExpectedVersion + 1 });
+        public ValueTask<PutResponse> HandleAsync(PutRequest request, CallContext context)
+        {
+            probe.Calls.Enqueue((request.Key, Activity.Current?.TraceId, context.PlayerId, context.Deadline));
+            return request.Key == "unavailable"
+                ? throw ServiceException.Unavailable("try again")
+                : ValueTask.FromResult(new PutResponse { Key = request.Key, Version = request.ExpectedVersion + 1 });
+        }
     }
 
     public sealed class DeleteHandler : IServiceHandler<DeleteRequest, DeleteResponse>
