@@ -18,7 +18,8 @@ public static class ServerResourceExtensions
 
     /// <summary>
     /// What every server of Debian's packages shares: its binary located (in run mode, or a clear error), a
-    /// password generated for the app unless one is given, and its configuration written just before each start.
+    /// password generated for the app unless one is given, its configuration written just before each start, and
+    /// a restart when it crashes.
     /// </summary>
     internal static IResourceBuilder<T> AddServer<T>(
         this IDistributedApplicationBuilder builder,
@@ -39,6 +40,8 @@ public static class ServerResourceExtensions
         builder.Services.TryAddSingleton<RunFiles>();
         builder.Eventing.Subscribe<BeforeResourceStartedEvent>(server, (@event, cancellationToken) =>
             writeConfiguration(server, @event.Services.GetRequiredService<RunFiles>(), cancellationToken));
-        return builder.AddResource(server);
+        // A server that crashes (or is killed) comes back on the same port with the same configuration; the
+        // clients' reconnect logic does the rest.
+        return builder.AddResource(server).WithRestartOnCrash();
     }
 }
