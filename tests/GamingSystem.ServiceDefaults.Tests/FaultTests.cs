@@ -170,6 +170,28 @@ public sealed class FaultTests(NatsServerFixture nats) : IClassFixture<NatsServe
             .AddHandler<TestService.ScriptedGetHandler>().AddHandler<TestService.PutHandler>()
             .AddHandler<TestService.DeleteHandler>().AddHandler<TestService.ListHandler>()
             .WithMaxConcurrency(1, maxWaiting: 1));
+        var refusals = new System.Collections.Concurrent.ConcurrentQueue<string?>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Name == "gaming.rpc.server.refused")
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((_, _, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag.Key == "reason")
+                {
+                    refusals.Enqueue(tag.Value?.ToString());
+                }
+            }
+        });
+        listener.Start();
         await service.StartAsync();
         using var caller = Caller(nats.ConnectionString);
         await caller.StartAsync();
@@ -189,6 +211,7 @@ public sealed class FaultTests(NatsServerFixture nats) : IClassFixture<NatsServe
             Assert.Contains("at capacity", refused.Message);
             Assert.Equal("100", refused.Error.Details["retry_after_ms"]);
             Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2), $"refusal took {watch.Elapsed}");
+            Assert.Contains("full", refusals);
             done.Cancel();
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => running);
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
