@@ -28,8 +28,7 @@ public sealed class FaultTests(NatsServerFixture nats) : IClassFixture<NatsServe
     {
         var server = new NatsServerFixture();
         await server.InitializeAsync();
-        using var caller = Caller(server.ConnectionString);
-        await caller.StartAsync();
+        using var caller = await StartCallerAsync(server.ConnectionString);
         var client = caller.Services.GetRequiredService<ServiceClient>();
         var connection = caller.Services.GetRequiredService<INatsConnection>();
         await connection.ConnectAsync();
@@ -49,8 +48,7 @@ public sealed class FaultTests(NatsServerFixture nats) : IClassFixture<NatsServe
     [Fact]
     public async Task Calls_that_time_out_open_the_circuit()
     {
-        using var caller = Caller(nats.ConnectionString);
-        await caller.StartAsync();
+        using var caller = await StartCallerAsync(nats.ConnectionString);
         var client = caller.Services.GetRequiredService<ServiceClient>();
         await using var blackHole = await SwallowAsync(caller);
 
@@ -67,8 +65,7 @@ public sealed class FaultTests(NatsServerFixture nats) : IClassFixture<NatsServe
     [Fact]
     public async Task A_callers_own_cancellation_neither_opens_nor_closes_the_circuit()
     {
-        using var caller = Caller(nats.ConnectionString, breakDuration: TimeSpan.FromMilliseconds(500));
-        await caller.StartAsync();
+        using var caller = await StartCallerAsync(nats.ConnectionString, breakDuration: TimeSpan.FromMilliseconds(500));
         var client = caller.Services.GetRequiredService<ServiceClient>();
         await using var blackHole = await SwallowAsync(caller);
 
@@ -106,8 +103,7 @@ public sealed class FaultTests(NatsServerFixture nats) : IClassFixture<NatsServe
     {
         using var service = TestService.Build(nats.ConnectionString);
         await service.StartAsync();
-        using var caller = Caller(nats.ConnectionString);
-        await caller.StartAsync();
+        using var caller = await StartCallerAsync(nats.ConnectionString);
         var client = caller.Services.GetRequiredService<ServiceClient>();
         try
         {
@@ -138,8 +134,7 @@ public sealed class FaultTests(NatsServerFixture nats) : IClassFixture<NatsServe
         using var service = TestService.Build(nats.ConnectionString);
         await service.StartAsync();
         var probe = service.Services.GetRequiredService<TestService.Probe>();
-        using var caller = Caller(nats.ConnectionString);
-        await caller.StartAsync();
+        using var caller = await StartCallerAsync(nats.ConnectionString);
         var client = caller.Services.GetRequiredService<ServiceClient>();
         var connection = caller.Services.GetRequiredService<INatsConnection>();
         try
@@ -193,8 +188,7 @@ public sealed class FaultTests(NatsServerFixture nats) : IClassFixture<NatsServe
         });
         listener.Start();
         await service.StartAsync();
-        using var caller = Caller(nats.ConnectionString);
-        await caller.StartAsync();
+        using var caller = await StartCallerAsync(nats.ConnectionString);
         var client = caller.Services.GetRequiredService<ServiceClient>();
         using var done = new CancellationTokenSource();
         try
@@ -228,8 +222,7 @@ public sealed class FaultTests(NatsServerFixture nats) : IClassFixture<NatsServe
         using var service = TestService.Build(nats.ConnectionString);
         await service.StartAsync();
         var probe = service.Services.GetRequiredService<TestService.Probe>();
-        using var caller = Caller(nats.ConnectionString);
-        await caller.StartAsync();
+        using var caller = await StartCallerAsync(nats.ConnectionString);
         var client = caller.Services.GetRequiredService<ServiceClient>();
 
         var calls = Enumerable.Range(0, 5).Select(i => client.RequestAsync<PutResponse>(
@@ -280,8 +273,7 @@ public sealed class FaultTests(NatsServerFixture nats) : IClassFixture<NatsServe
     [Fact]
     public async Task A_request_larger_than_the_bus_carries_is_invalid_argument()
     {
-        using var caller = Caller(nats.ConnectionString);
-        await caller.StartAsync();
+        using var caller = await StartCallerAsync(nats.ConnectionString);
         var client = caller.Services.GetRequiredService<ServiceClient>();
 
         var error = await Assert.ThrowsAsync<ServiceException>(() => client.RequestAsync<PutResponse>(
@@ -303,8 +295,7 @@ public sealed class FaultTests(NatsServerFixture nats) : IClassFixture<NatsServe
             async Task<int> AttemptsAsync(Func<ServiceClient, Task> call)
             {
                 // A caller of its own each time, so that one case's failures never open the circuit for the next.
-                using var caller = Caller(nats.ConnectionString);
-                await caller.StartAsync();
+                using var caller = await StartCallerAsync(nats.ConnectionString);
                 probe.Calls.Clear();
                 var error = await Assert.ThrowsAsync<ServiceException>(() => call(caller.Services.GetRequiredService<ServiceClient>()));
                 Assert.Equal(ErrorCode.Unavailable, error.Code);
@@ -329,8 +320,7 @@ public sealed class FaultTests(NatsServerFixture nats) : IClassFixture<NatsServe
         using var service = TestService.Build(nats.ConnectionString);
         await service.StartAsync();
         var probe = service.Services.GetRequiredService<TestService.Probe>();
-        using var caller = Caller(nats.ConnectionString);
-        await caller.StartAsync();
+        using var caller = await StartCallerAsync(nats.ConnectionString);
         var client = caller.Services.GetRequiredService<ServiceClient>();
         try
         {
@@ -349,6 +339,14 @@ public sealed class FaultTests(NatsServerFixture nats) : IClassFixture<NatsServe
         {
             await service.StopAsync();
         }
+    }
+
+    /// <summary>A started host with nothing but the client side of the SDK.</summary>
+    private static async Task<IHost> StartCallerAsync(string connectionString, TimeSpan? breakDuration = null)
+    {
+        var caller = Caller(connectionString, breakDuration);
+        await caller.StartAsync();
+        return caller;
     }
 
     private static IHost Caller(string connectionString, TimeSpan? breakDuration = null)
