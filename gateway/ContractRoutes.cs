@@ -14,7 +14,8 @@ internal static class ContractRoutes
 
     public static IEndpointRouteBuilder MapContractRoutes(this IEndpointRouteBuilder endpoints, IEnumerable<ServiceDescriptor> services)
     {
-        foreach (var route in services.SelectMany(HttpRoute.For))
+        // Server-streaming methods are served as SSE (issue 11); until then they have no route rather than a wrong one.
+        foreach (var route in services.SelectMany(HttpRoute.For).Where(r => !r.Method.IsServerStreaming))
         {
             endpoints.MapMethods(route.Pattern, [route.Verb], (HttpContext context, ServiceClient client, IOptions<GatewayOptions> options) =>
                     HandleAsync(route, context, client, options.Value))

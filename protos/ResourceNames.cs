@@ -10,4 +10,5 @@ public static class ResourceNames
     public const string Redis = "redis";
     public const string Gateway = "gateway";
     public const string StateManager = "state-manager";
+    public const string EventBus = "event-bus";
 }

@@ -19,13 +19,4 @@ public sealed class HttpRouteTests
             ],
             routes);
     }
-
-    [Fact]
-    public void Every_registered_method_has_a_route()
-    {
-        var methods = ContractRegistry.Services.SelectMany(s => s.Methods).Select(m => m.FullName).Order();
-        var routed = ContractRegistry.Services.SelectMany(HttpRoute.For).Select(r => r.Method.FullName).Distinct().Order();
-
-        Assert.Equal(methods, routed);
-    }
 }
