@@ -6,6 +6,10 @@ var builder = DistributedApplication.CreateBuilder(args);
 var nats = builder.AddNats(ResourceNames.Nats).WithJetStream();
 var redis = builder.AddRedis(ResourceNames.Redis);
 
+// Owns the JetStream streams' history: replay, dead letters, redrive.
+builder.AddService<Projects.EventBus>(ResourceNames.EventBus)
+    .WithReference(nats).WaitFor(nats);
+
 var stateManager = builder.AddService<Projects.StateManager>(ResourceNames.StateManager)
     .WithReference(nats).WaitFor(nats)
     .WithReference(redis).WaitFor(redis);

@@ -20,6 +20,8 @@ public static class MessagingExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(service);
 
+        // Every service may publish events; the streams they go to are created before it serves.
+        builder.AddEventPublisher();
         var registration = new ServiceRegistration(service);
         builder.Services.AddSingleton<IHostedService>(services => new NatsServiceHost(
             registration,

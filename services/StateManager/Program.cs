@@ -9,6 +9,7 @@ builder.AddNatsClient(ResourceNames.Nats);
 builder.AddRedisClient(ResourceNames.Redis);
 
 builder.Services.AddSingleton<StateStore>();
+builder.Services.AddSingleton<StateEvents>();
 builder.AddNatsService(ContractRegistry.StateManager)
     .AddHandler<GetHandler>()
     .AddHandler<PutHandler>()

@@ -4,9 +4,10 @@ using System.Net.Sockets;
 
 namespace GamingSystem.ServiceDefaults.Tests;
 
-/// <summary>A real nats-server on a free loopback port, shared by the tests of a class.</summary>
+/// <summary>A real nats-server with JetStream on a free loopback port, shared by the tests of a class.</summary>
 public sealed class NatsServerFixture : IAsyncLifetime
 {
+    private readonly string _storeDirectory = Directory.CreateTempSubdirectory("gaming-tests-js-").FullName;
     private Process? _process;
 
     public string ConnectionString { get; private set; } = string.Empty;
@@ -24,6 +25,7 @@ public sealed class NatsServerFixture : IAsyncLifetime
             {
                 "-c", "\"$0\" \"$@\" & server=$!; read -r _; kill $server; wait $server",
                 executable, "-a", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                "-js", "-sd", _storeDirectory,
             },
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
@@ -61,6 +63,8 @@ public sealed class NatsServerFixture : IAsyncLifetime
             await _process.WaitForExitAsync(timeout.Token);
             _process.Dispose();
         }
+
+        Directory.Delete(_storeDirectory, recursive: true);
     }
 
     private static int FreePort()

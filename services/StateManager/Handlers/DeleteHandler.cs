@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 
 namespace GamingSystem.StateManager.Handlers;
 
-public sealed partial class DeleteHandler(StateStore store, ILogger<DeleteHandler> logger) : IServiceHandler<DeleteRequest, DeleteResponse>
+public sealed partial class DeleteHandler(StateStore store, StateEvents events, ILogger<DeleteHandler> logger) : IServiceHandler<DeleteRequest, DeleteResponse>
 {
     public async ValueTask<DeleteResponse> HandleAsync(DeleteRequest request, CallContext context)
     {
@@ -13,18 +13,17 @@ public sealed partial class DeleteHandler(StateStore store, ILogger<DeleteHandle
         StateRules.ExpectedVersion(expected);
 
         var result = await store.DeleteAsync(request.Key, expected).ConfigureAwait(false);
-        return result.Outcome switch
+        switch (result.Outcome)
         {
-            DeleteOutcome.Deleted => Deleted(request.Key, result.Version),
-            DeleteOutcome.NotFound => throw ServiceException.NotFound($"no state under key '{request.Key}'"),
-            _ => throw VersionConflict.For(request.Key, expected!.Value, result.Version),
-        };
-    }
-
-    private DeleteResponse Deleted(string key, long version)
-    {
-        LogDeleted(key, version);
-        return new DeleteResponse { Key = key, Deleted = true };
+            case DeleteOutcome.Deleted:
+                LogDeleted(request.Key, result.Version);
+                await events.ChangedAsync(request.Key, result.Version, deleted: true).ConfigureAwait(false);
+                return new DeleteResponse { Key = request.Key, Deleted = true };
+            case DeleteOutcome.NotFound:
+                throw ServiceException.NotFound($"no state under key '{request.Key}'");
+            default:
+                throw VersionConflict.For(request.Key, expected!.Value, result.Version);
+        }
     }
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Deleted {Key} (was version {Version})")]

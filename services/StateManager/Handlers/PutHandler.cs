@@ -1,11 +1,12 @@
 using System.Globalization;
 using GamingSystem.Contracts.StateManager.V1;
+using GamingSystem.ServiceDefaults.Events;
 using GamingSystem.ServiceDefaults.Messaging;
 using Microsoft.Extensions.Logging;
 
 namespace GamingSystem.StateManager.Handlers;
 
-public sealed partial class PutHandler(StateStore store, ILogger<PutHandler> logger) : IServiceHandler<PutRequest, PutResponse>
+public sealed partial class PutHandler(StateStore store, StateEvents events, ILogger<PutHandler> logger) : IServiceHandler<PutRequest, PutResponse>
 {
     public async ValueTask<PutResponse> HandleAsync(PutRequest request, CallContext context)
     {
@@ -22,6 +23,7 @@ public sealed partial class PutHandler(StateStore store, ILogger<PutHandler> log
         }
 
         LogStored(request.Key, result.Version);
+        await events.ChangedAsync(request.Key, result.Version, deleted: false).ConfigureAwait(false);
         return new PutResponse { Key = request.Key, Version = result.Version };
     }
 

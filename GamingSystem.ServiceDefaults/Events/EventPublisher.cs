@@ -1,0 +1,96 @@
+using System.Diagnostics;
+using GamingSystem.Contracts;
+using GamingSystem.ServiceDefaults.Messaging;
+using Google.Protobuf;
+using Microsoft.Extensions.Options;
+using NATS.Client.Core;
+using NATS.Client.JetStream;
+
+namespace GamingSystem.ServiceDefaults.Events;
+
+/// <summary>Where a published event was stored; <see cref="Duplicate"/> when its idempotency key had been used.</summary>
+public sealed record EventReceipt(string Stream, ulong Sequence, bool Duplicate);
+
+/// <summary>
+/// Publishes events to JetStream: the subject comes from the event's contract, <c>Nats-Msg-Id</c> carries the
+/// idempotency key (so a repeat inside the duplicate window is stored once), and the ack is checked, since
+/// JetStream's publish does not throw on a failed one.
+/// </summary>
+public sealed class EventPublisher(INatsJSContext js, IOptions<EventOptions> options)
+{
+    /// <summary>
+    /// Publishes <paramref name="evt"/> on its contract's subject. Without an idempotency key a fresh one is used, so a
+    /// publish retried inside NATS.Net is still stored once; pass one derived from what caused the event
+    /// (<c>quest:{id}:completed</c>) to make the caller's own retries safe too.
+    /// </summary>
+    /// <exception cref="ServiceException">UNAVAILABLE when JetStream did not acknowledge the event in time.</exception>
+    public ValueTask<EventReceipt> PublishEventAsync<TEvent>(TEvent evt, string? idempotencyKey = null, CancellationToken cancellationToken = default)
+        where TEvent : IMessage<TEvent>, new()
+    {
+        ArgumentNullException.ThrowIfNull(evt);
+        var subject = EventContracts.SubjectOf(evt.Descriptor)
+            ?? throw new ArgumentException($"{evt.Descriptor.FullName} is not an event: it has no event_subject option.", nameof(evt));
+        return SendAsync(subject, evt, ProtobufSerializer<TEvent>.Default, Headers(evt.Descriptor.FullName, idempotencyKey), cancellationToken);
+    }
+
+    /// <summary>Publishes an already serialized event (the event-bus's Publish, a redrive).</summary>
+    public ValueTask<EventReceipt> PublishAsync(string subject, ReadOnlyMemory<byte> payload, NatsHeaders headers, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(subject);
+        ArgumentNullException.ThrowIfNull(headers);
+        if (!headers.ContainsKey(EventHeaders.MessageId))
+        {
+            headers[EventHeaders.MessageId] = Guid.NewGuid().ToString("N");
+        }
+
+        return SendAsync(subject, payload, NatsRawSerializer<ReadOnlyMemory<byte>>.Default, headers, cancellationToken);
+    }
+
+    /// <summary>The headers of a new event: its type and its idempotency key.</summary>
+    public static NatsHeaders Headers(string eventType, string? idempotencyKey) => new()
+    {
+        [EventHeaders.EventType] = eventType,
+        [EventHeaders.MessageId] = string.IsNullOrEmpty(idempotencyKey) ? Guid.NewGuid().ToString("N") : idempotencyKey,
+    };
+
+    private async ValueTask<EventReceipt> SendAsync<T>(string subject, T data, INatsSerialize<T> serializer, NatsHeaders headers, CancellationToken cancellationToken)
+    {
+        using var activity = MessagingTelemetry.Source.StartActivity($"{subject} publish", ActivityKind.Producer);
+        activity?.SetTag("messaging.system", "nats");
+        activity?.SetTag("messaging.destination.name", subject);
+        activity?.SetTag("messaging.message.id", headers[EventHeaders.MessageId].ToString());
+        EventTrace.Inject(Activity.Current, headers);
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.Value.PublishTimeout);
+        try
+        {
+            var ack = await js.PublishAsync(subject, data, serializer, headers: headers, cancellationToken: timeout.Token).ConfigureAwait(false);
+            // EnsureSuccess treats a duplicate as a failure; to a publisher with an idempotency key it is the point.
+            if (!ack.Duplicate)
+            {
+                ack.EnsureSuccess();
+            }
+
+            EventMetrics.Published(subject, ack.Duplicate ? "duplicate" : "stored");
+            return new EventReceipt(ack.Stream ?? "", ack.Seq, ack.Duplicate);
+        }
+        catch (Exception ex) when (Unavailable(ex, cancellationToken) is { } failure)
+        {
+            EventMetrics.Published(subject, "failed");
+            activity?.SetStatus(ActivityStatusCode.Error, failure.Message);
+            throw failure;
+        }
+    }
+
+    private ServiceException? Unavailable(Exception exception, CancellationToken callerToken) => exception switch
+    {
+        OperationCanceledException when !callerToken.IsCancellationRequested =>
+            ServiceException.Unavailable($"JetStream did not acknowledge the event within {options.Value.PublishTimeout.TotalSeconds:0.#} s"),
+        NatsJSPublishNoResponseException =>
+            ServiceException.Unavailable("JetStream did not answer the publish: no stream captures the subject, or JetStream is not running"),
+        NatsJSApiException api => ServiceException.Unavailable($"JetStream refused the event: {api.Error.Description} ({api.Error.Code})"),
+        NatsException nats => ServiceException.Unavailable($"the event could not be published: {nats.Message}"),
+        _ => null,
+    };
+}

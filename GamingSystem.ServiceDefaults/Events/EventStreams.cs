@@ -1,0 +1,70 @@
+using GamingSystem.Contracts;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using NATS.Client.Core;
+using NATS.Client.JetStream;
+using NATS.Client.JetStream.Models;
+
+namespace GamingSystem.ServiceDefaults.Events;
+
+/// <summary>
+/// Creates or updates the JetStream streams <c>common.proto</c> declares, at start-up, before anything publishes or
+/// consumes. Idempotent: every service that uses events runs it, and the last one finds nothing to change.
+/// </summary>
+internal sealed partial class EventStreams(INatsJSContext js, INatsConnection nats, ILogger<EventStreams> logger) : IHostedService
+{
+    /// <summary>A publish repeated within this window with the same <c>Nats-Msg-Id</c> is stored once.</summary>
+    public static readonly TimeSpan DuplicateWindow = TimeSpan.FromMinutes(2);
+
+    private static readonly TimeSpan EventRetention = TimeSpan.FromDays(7);
+    private static readonly TimeSpan DeadLetterRetention = TimeSpan.FromDays(30);
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
+
+    public static StreamConfig ConfigFor(EventStreamContract stream) => new(stream.Name, stream.Subjects.ToArray())
+    {
+        Storage = StreamConfigStorage.File,
+        Retention = StreamConfigRetention.Limits,
+        Discard = StreamConfigDiscard.Old,
+        DuplicateWindow = DuplicateWindow,
+        MaxAge = stream == EventContracts.DeadLetters ? DeadLetterRetention : EventRetention,
+        // Direct gets let the event-bus read one message (a dead letter to redrive) without a consumer.
+        AllowDirect = true,
+    };
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        // The AppHost starts a service once NATS is healthy, but JetStream may still be recovering its store:
+        // retry for a while, then fail the start loudly rather than run a service whose events go nowhere.
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(StartTimeout);
+        var delay = TimeSpan.FromMilliseconds(100);
+        while (true)
+        {
+            try
+            {
+                await nats.ConnectAsync().ConfigureAwait(false);
+                foreach (var stream in EventContracts.Streams)
+                {
+                    await js.CreateOrUpdateStreamAsync(ConfigFor(stream), timeout.Token).ConfigureAwait(false);
+                }
+
+                LogReady(EventContracts.Streams.Count);
+                return;
+            }
+            catch (Exception ex) when (ex is NatsException or NatsJSException && !timeout.IsCancellationRequested)
+            {
+                LogRetrying(ex.Message);
+                await Task.Delay(delay, timeout.Token).ConfigureAwait(false);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(2).Ticks));
+            }
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(EventId = 30, Level = LogLevel.Information, Message = "JetStream streams ready ({Count})")]
+    private partial void LogReady(int count);
+
+    [LoggerMessage(EventId = 31, Level = LogLevel.Warning, Message = "JetStream streams not ready yet, retrying: {Reason}")]
+    private partial void LogRetrying(string reason);
+}

@@ -1,0 +1,105 @@
+using GamingSystem.Contracts.EventBus.V1;
+using GamingSystem.ServiceDefaults.Events;
+using GamingSystem.ServiceDefaults.Messaging;
+using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
+using NATS.Client.Core;
+using NATS.Client.JetStream;
+using NATS.Client.JetStream.Models;
+
+namespace GamingSystem.EventBus;
+
+/// <summary>Reads stored events from JetStream with short-lived ordered consumers, and removes dead letters.</summary>
+public sealed class EventLog(INatsJSContext js)
+{
+    /// <summary>Where a read starts: a stream sequence, a time, or the beginning.</summary>
+    public sealed record Start(ulong Sequence, DateTimeOffset? Time);
+
+    /// <summary>
+    /// Up to <paramref name="limit"/> messages matching <paramref name="filter"/> from <paramref name="start"/>,
+    /// oldest first, and the sequence to continue from (0 when nothing more is stored).
+    /// </summary>
+    public async Task<(IReadOnlyList<StoredEvent> Events, ulong Next)> ReadAsync(string stream, string filter, Start start, int limit, CancellationToken cancellationToken)
+    {
+        var options = new NatsJSOrderedConsumerOpts { FilterSubjects = [filter] };
+        options = start switch
+        {
+            { Time: { } time } => options with { DeliverPolicy = ConsumerConfigDeliverPolicy.ByStartTime, OptStartTime = time },
+            { Sequence: > 0 } => options with { DeliverPolicy = ConsumerConfigDeliverPolicy.ByStartSequence, OptStartSeq = start.Sequence },
+            _ => options with { DeliverPolicy = ConsumerConfigDeliverPolicy.All },
+        };
+
+        try
+        {
+            var consumer = await js.CreateOrderedConsumerAsync(stream, options, cancellationToken).ConfigureAwait(false);
+            var events = new List<StoredEvent>(Math.Min(limit, 128));
+            ulong pending = 0;
+            while (events.Count < limit)
+            {
+                var before = events.Count;
+                var fetch = new NatsJSFetchOpts { MaxMsgs = limit - events.Count };
+                await foreach (var msg in consumer.FetchNoWaitAsync(fetch, NatsRawSerializer<byte[]>.Default, cancellationToken).ConfigureAwait(false))
+                {
+                    events.Add(ToStored(msg));
+                    pending = msg.Metadata?.NumPending ?? 0;
+                }
+
+                if (events.Count == before || pending == 0)
+                {
+                    break;
+                }
+            }
+
+            var next = pending > 0 && events.Count > 0 ? events[^1].Sequence + 1 : 0;
+            return (events, next);
+        }
+        catch (NatsJSApiException ex) when (ex.Error.Code == 404)
+        {
+            throw ServiceException.Unavailable($"stream {stream} does not exist yet");
+        }
+    }
+
+    /// <summary>The message at <paramref name="sequence"/>, or null when it is gone (never stored, deleted, expired).</summary>
+    public async Task<StoredEvent?> GetAsync(string stream, string filter, ulong sequence, CancellationToken cancellationToken)
+    {
+        var (events, _) = await ReadAsync(stream, filter, new Start(sequence, null), 1, cancellationToken).ConfigureAwait(false);
+        return events.Count == 1 && events[0].Sequence == sequence ? events[0] : null;
+    }
+
+    public async Task<bool> DeleteAsync(string stream, ulong sequence, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var response = await js.DeleteMessageAsync(stream, new StreamMsgDeleteRequest { Seq = sequence }, cancellationToken).ConfigureAwait(false);
+            return response.Success;
+        }
+        catch (NatsJSApiException ex) when (ex.Error.Code is 400 or 404)
+        {
+            // Already deleted (a redrive repeated, or raced by another): the goal is reached either way.
+            return false;
+        }
+    }
+
+    private static StoredEvent ToStored(INatsJSMsg<byte[]> msg)
+    {
+        var stored = new StoredEvent
+        {
+            Stream = msg.Metadata?.Stream ?? "",
+            Sequence = msg.Metadata?.Sequence.Stream ?? 0,
+            Subject = msg.Subject,
+            Payload = ByteString.CopyFrom(msg.Data ?? []),
+            PublishedAt = Timestamp.FromDateTimeOffset(msg.Metadata?.Timestamp ?? DateTimeOffset.UnixEpoch),
+        };
+        if (msg.Headers is not null)
+        {
+            foreach (var (name, value) in msg.Headers)
+            {
+                stored.Headers[name] = value.ToString();
+            }
+
+            stored.Type = stored.Headers.GetValueOrDefault(EventHeaders.EventType, "");
+        }
+
+        return stored;
+    }
+}
