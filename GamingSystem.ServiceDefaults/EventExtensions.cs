@@ -25,7 +25,13 @@ public static partial class EventExtensions
             .BindConfiguration(EventOptions.SectionName)
             .Validate(o => o.PublishTimeout > TimeSpan.Zero, $"{EventOptions.SectionName}:{nameof(EventOptions.PublishTimeout)} must be positive")
             .ValidateOnStart();
-        builder.Services.TryAddSingleton<INatsJSContext>(services => new NatsJSContext(services.GetRequiredService<INatsConnection>()));
+        builder.Services.TryAddSingleton<INatsJSContext>(services =>
+        {
+            var connection = services.GetRequiredService<INatsConnection>();
+            // JetStream's API calls and acks wait at most PublishTimeout.
+            var timeout = services.GetRequiredService<IOptions<EventOptions>>().Value.PublishTimeout;
+            return new NatsJSContext(connection, new NatsJSOpts(connection.Opts, requestTimeout: timeout));
+        });
         builder.Services.TryAddSingleton<EventPublisher>();
         // Registered before any consumer, so the streams exist when the consumers start.
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, EventStreams>());

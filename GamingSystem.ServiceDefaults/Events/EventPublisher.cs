@@ -61,11 +61,14 @@ public sealed class EventPublisher(INatsJSContext js, IOptions<EventOptions> opt
         activity?.SetTag("messaging.message.id", headers[EventHeaders.MessageId].ToString());
         EventTrace.Inject(Activity.Current, headers);
 
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(options.Value.PublishTimeout);
+        // On an open connection the JetStream context's request timeout (PublishTimeout) bounds the wait for the ack;
+        // a timer per publish would cost more than the rest of the SDK's work. Without a connection NATS.Net waits
+        // for the reconnect with no limit but the token, so then the timeout is the token's.
+        using var timeout = js.Connection.ConnectionState == NatsConnectionState.Open ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout?.CancelAfter(options.Value.PublishTimeout);
         try
         {
-            var ack = await js.PublishAsync(subject, data, serializer, headers: headers, cancellationToken: timeout.Token).ConfigureAwait(false);
+            var ack = await js.PublishAsync(subject, data, serializer, headers: headers, cancellationToken: timeout?.Token ?? cancellationToken).ConfigureAwait(false);
             // EnsureSuccess treats a duplicate as a failure; to a publisher with an idempotency key it is the point.
             if (!ack.Duplicate)
             {
@@ -87,7 +90,9 @@ public sealed class EventPublisher(INatsJSContext js, IOptions<EventOptions> opt
     {
         OperationCanceledException when !callerToken.IsCancellationRequested =>
             ServiceException.Unavailable($"JetStream did not acknowledge the event within {options.Value.PublishTimeout.TotalSeconds:0.#} s"),
-        NatsJSPublishNoResponseException =>
+        NatsNoReplyException =>
+            ServiceException.Unavailable($"JetStream did not acknowledge the event within {options.Value.PublishTimeout.TotalSeconds:0.#} s"),
+        NatsJSPublishNoResponseException or NatsNoRespondersException =>
             ServiceException.Unavailable("JetStream did not answer the publish: no stream captures the subject, or JetStream is not running"),
         NatsJSApiException api => ServiceException.Unavailable($"JetStream refused the event: {api.Error.Description} ({api.Error.Code})"),
         NatsException nats => ServiceException.Unavailable($"the event could not be published: {nats.Message}"),

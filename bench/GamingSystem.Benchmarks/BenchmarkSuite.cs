@@ -116,6 +116,14 @@ internal sealed class BenchmarkSuite(BenchOptions options, string natsUrl, TextW
             Nats(CaseNames.Sdk, () => new SdkResponder(natsUrl), () => new SdkCaller(natsUrl, BenchContract.Echo, payload)),
         ];
 
+        // Acknowledged JetStream publishes of the same event, raw and through the SDK, interleaved as above.
+        yield return
+        [
+            new(CaseNames.RawEvents, () => new RawJetStreamPublish(natsUrl, payload), [1, options.Callers]),
+            new(CaseNames.SdkEvents, () => new SdkEventPublish(natsUrl, payload, traced: false), [1, options.Callers]),
+        ];
+        yield return [new(CaseNames.SdkEventsTraced, () => new SdkEventPublish(natsUrl, payload, traced: true), [options.Callers])];
+
         foreach (var benchCase in Cases(payload))
         {
             yield return [benchCase];
@@ -190,6 +198,9 @@ internal static class CaseNames
 {
     public const string RawNats = "raw NATS.Net";
     public const string Sdk = "SDK";
+    public const string RawEvents = "raw js.PublishAsync";
+    public const string SdkEvents = "SDK PublishEventAsync";
+    public const string SdkEventsTraced = "SDK PublishEventAsync, NATS.Net traced";
     public const string HttpJson = "HTTP/JSON (Kestrel)";
     public const string SdkSlowHandler = "SDK, 1 ms handler";
     public const string HeaderOnly = "breakdown: raw + deadline header -> raw";

@@ -11,10 +11,12 @@ internal sealed class NatsServerProcess : IAsyncDisposable
     private const string SetPriv = "/usr/bin/setpriv";
 
     private readonly Process _process;
+    private readonly string _storeDirectory;
 
-    private NatsServerProcess(Process process, int port)
+    private NatsServerProcess(Process process, int port, string storeDirectory)
     {
         _process = process;
+        _storeDirectory = storeDirectory;
         Url = $"nats://127.0.0.1:{port}";
     }
 
@@ -31,7 +33,9 @@ internal sealed class NatsServerProcess : IAsyncDisposable
         var start = File.Exists(SetPriv)
             ? new ProcessStartInfo(SetPriv) { ArgumentList = { "--pdeathsig", "KILL", "--", serverPath } }
             : new ProcessStartInfo(serverPath);
-        foreach (var argument in new[] { "-a", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+        // JetStream for the event cases, its store in a folder of this run.
+        var store = Directory.CreateTempSubdirectory("gaming-bench-js-").FullName;
+        foreach (var argument in new[] { "-a", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-js", "-sd", store })
         {
             start.ArgumentList.Add(argument);
         }
@@ -45,7 +49,7 @@ internal sealed class NatsServerProcess : IAsyncDisposable
         process.BeginErrorReadLine();
         process.BeginOutputReadLine();
 
-        var server = new NatsServerProcess(process, port);
+        var server = new NatsServerProcess(process, port, store);
         await WaitForPortAsync(process, port, cancellationToken).ConfigureAwait(false);
         return server;
     }
@@ -59,6 +63,7 @@ internal sealed class NatsServerProcess : IAsyncDisposable
         }
 
         _process.Dispose();
+        Directory.Delete(_storeDirectory, recursive: true);
     }
 
     private static async Task WaitForPortAsync(Process process, int port, CancellationToken cancellationToken)

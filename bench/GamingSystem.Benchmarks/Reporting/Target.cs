@@ -41,6 +41,14 @@ internal sealed record Target(string Name, double Value, double Goal, bool AtLea
             });
         }
 
+        if (Find(CaseNames.SdkEvents, callers) is { } sdkEvents && Find(CaseNames.RawEvents, callers) is { } rawEvents)
+        {
+            targets.Add(new($"PublishEventAsync / raw js.PublishAsync acked publishes, {callers} callers", sdkEvents.Throughput / rawEvents.Throughput, 0.85, AtLeast: true, "0.00")
+            {
+                Detail = SliceRange(rawEvents, sdkEvents, s => s.Throughput),
+            });
+        }
+
         if (Find(CaseNames.SdkSlowHandler, callers) is { } slow)
         {
             targets.Add(new($"SDK with a 1 ms handler, {callers} callers, req/s", slow.Throughput, 20_000, AtLeast: true, "N0"));

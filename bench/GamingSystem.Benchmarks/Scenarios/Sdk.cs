@@ -51,10 +51,12 @@ internal sealed class SdkCaller(string url, MethodDescriptor method, byte[] payl
 
 internal static class SdkHost
 {
-    public static IHost Create(string url, string name, Action<HostApplicationBuilder> configure)
+    /// <param name="traced">Whether NATS.Net's spans are recorded, as in a service (AddNatsClient's default).</param>
+    public static IHost Create(string url, string name, Action<HostApplicationBuilder> configure, bool traced = true)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ApplicationName = name, Args = [] });
         builder.Configuration.AddInMemoryCollection([new($"ConnectionStrings:{ResourceNames.Nats}", url)]);
+        builder.Configuration.AddInMemoryCollection([new("Aspire:NATS:Net:DisableTracing", traced ? "false" : "true")]);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.AddNatsClient(ResourceNames.Nats);
         configure(builder);
