@@ -10,6 +10,10 @@ var redis = builder.AddRedis(ResourceNames.Redis);
 builder.AddService<Projects.EventBus>(ResourceNames.EventBus)
     .WithReference(nats).WaitFor(nats);
 
+var auth = builder.AddService<Projects.Auth>(ResourceNames.Auth)
+    .WithReference(nats).WaitFor(nats)
+    .WithReference(redis).WaitFor(redis);
+
 var stateManager = builder.AddService<Projects.StateManager>(ResourceNames.StateManager)
     .WithReference(nats).WaitFor(nats)
     .WithReference(redis).WaitFor(redis);
@@ -18,6 +22,7 @@ var stateManager = builder.AddService<Projects.StateManager>(ResourceNames.State
 builder.AddService<Projects.Gateway>(ResourceNames.Gateway, port: builder.Configuration.GetValue("Gateway:Port", 8000))
     .WithExternalHttpEndpoints()
     .WithReference(nats).WaitFor(nats)
+    .WithReference(auth).WaitFor(auth)
     .WithReference(stateManager).WaitFor(stateManager);
 
 builder.Build().Run();

@@ -11,4 +11,5 @@ public static class ResourceNames
     public const string Gateway = "gateway";
     public const string StateManager = "state-manager";
     public const string EventBus = "event-bus";
+    public const string Auth = "auth";
 }

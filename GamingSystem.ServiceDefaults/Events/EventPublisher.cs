@@ -2,6 +2,7 @@ using System.Diagnostics;
 using GamingSystem.Contracts;
 using GamingSystem.ServiceDefaults.Messaging;
 using Google.Protobuf;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NATS.Client.Core;
 using NATS.Client.JetStream;
@@ -16,7 +17,7 @@ public sealed record EventReceipt(string Stream, ulong Sequence, bool Duplicate)
 /// idempotency key (so a repeat inside the duplicate window is stored once), and the ack is checked, since
 /// JetStream's publish does not throw on a failed one.
 /// </summary>
-public sealed class EventPublisher(INatsJSContext js, IOptions<EventOptions> options)
+public sealed partial class EventPublisher(INatsJSContext js, IOptions<EventOptions> options, ILogger<EventPublisher> logger)
 {
     /// <summary>
     /// Publishes <paramref name="evt"/> on its contract's subject. Without an idempotency key a fresh one is used, so a
@@ -31,6 +32,26 @@ public sealed class EventPublisher(INatsJSContext js, IOptions<EventOptions> opt
         var subject = EventContracts.SubjectOf(evt.Descriptor)
             ?? throw new ArgumentException($"{evt.Descriptor.FullName} is not an event: it has no event_subject option.", nameof(evt));
         return SendAsync(subject, evt, ProtobufSerializer<TEvent>.Default, Headers(evt.Descriptor.FullName, idempotencyKey), cancellationToken);
+    }
+
+    /// <summary>
+    /// For an event whose cause is already committed (a write, a registration): a failure to publish must not turn the
+    /// caller's success into an error, so it is logged as an error and counted (<c>gaming.events.published</c>,
+    /// outcome failed) instead. False when the event was not published.
+    /// </summary>
+    public async ValueTask<bool> TryPublishEventAsync<TEvent>(TEvent evt, string idempotencyKey, CancellationToken cancellationToken = default)
+        where TEvent : IMessage<TEvent>, new()
+    {
+        try
+        {
+            await PublishEventAsync(evt, idempotencyKey, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (ServiceException ex)
+        {
+            LogLost(ex, evt.Descriptor.Name, idempotencyKey);
+            return false;
+        }
     }
 
     /// <summary>Publishes an already serialized event (the event-bus's Publish, a redrive).</summary>
@@ -98,4 +119,7 @@ public sealed class EventPublisher(INatsJSContext js, IOptions<EventOptions> opt
         NatsException nats => ServiceException.Unavailable($"the event could not be published: {nats.Message}"),
         _ => null,
     };
+
+    [LoggerMessage(EventId = 35, Level = LogLevel.Error, Message = "Event {Event} ({IdempotencyKey}) was not published; its cause is committed")]
+    private partial void LogLost(Exception exception, string @event, string idempotencyKey);
 }

@@ -21,17 +21,34 @@ public sealed class EventLog(INatsJSContext js)
     /// </summary>
     public async Task<(IReadOnlyList<StoredEvent> Events, ulong Next)> ReadAsync(string stream, string filter, Start start, int limit, CancellationToken cancellationToken)
     {
-        var options = new NatsJSOrderedConsumerOpts { FilterSubjects = [filter] };
-        options = start switch
+        // An ephemeral consumer with a singular filter: nats-server 2.9 ignores the plural filter_subjects that
+        // NATS.Net's ordered consumers send, and would return the whole stream.
+        var config = new ConsumerConfig
         {
-            { Time: { } time } => options with { DeliverPolicy = ConsumerConfigDeliverPolicy.ByStartTime, OptStartTime = time },
-            { Sequence: > 0 } => options with { DeliverPolicy = ConsumerConfigDeliverPolicy.ByStartSequence, OptStartSeq = start.Sequence },
-            _ => options with { DeliverPolicy = ConsumerConfigDeliverPolicy.All },
+            Name = $"event-bus-read-{Guid.NewGuid():N}",
+            FilterSubject = filter,
+            AckPolicy = ConsumerConfigAckPolicy.None,
+            MemStorage = true,
+            InactiveThreshold = TimeSpan.FromSeconds(30),
         };
+        switch (start)
+        {
+            case { Time: { } time }:
+                config.DeliverPolicy = ConsumerConfigDeliverPolicy.ByStartTime;
+                config.OptStartTime = time;
+                break;
+            case { Sequence: > 0 }:
+                config.DeliverPolicy = ConsumerConfigDeliverPolicy.ByStartSequence;
+                config.OptStartSeq = start.Sequence;
+                break;
+            default:
+                config.DeliverPolicy = ConsumerConfigDeliverPolicy.All;
+                break;
+        }
 
         try
         {
-            var consumer = await js.CreateOrderedConsumerAsync(stream, options, cancellationToken).ConfigureAwait(false);
+            var consumer = await js.CreateOrUpdateConsumerAsync(stream, config, cancellationToken).ConfigureAwait(false);
             var events = new List<StoredEvent>(Math.Min(limit, 128));
             ulong pending = 0;
             while (events.Count < limit)
@@ -51,6 +68,8 @@ public sealed class EventLog(INatsJSContext js)
             }
 
             var next = pending > 0 && events.Count > 0 ? events[^1].Sequence + 1 : 0;
+            // Best effort: the inactive threshold removes it anyway.
+            await js.DeleteConsumerAsync(stream, config.Name, CancellationToken.None).ConfigureAwait(false);
             return (events, next);
         }
         catch (NatsJSApiException ex) when (ex.Error.Code == 404)

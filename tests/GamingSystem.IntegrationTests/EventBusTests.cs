@@ -46,6 +46,8 @@ public sealed class EventBusTests(SystemFixture system)
     {
         await using var bus = await BusClient.StartAsync(system);
         var subject = $"evt.player.test_{_run}";
+        // Another subject of the same stream, which a replay of the first must leave out.
+        await PublishAsync(bus, $"evt.player.noise_{_run}", "noise", $"{_run}-noise");
 
         var first = await PublishAsync(bus, subject, "a", $"{_run}-a");
         var again = await PublishAsync(bus, subject, "a", $"{_run}-a");
