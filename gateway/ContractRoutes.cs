@@ -17,8 +17,8 @@ internal static class ContractRoutes
         // Server-streaming methods are served as SSE (issue 11); until then they have no route rather than a wrong one.
         foreach (var route in services.SelectMany(HttpRoute.For).Where(r => !r.Method.IsServerStreaming))
         {
-            endpoints.MapMethods(route.Pattern, [route.Verb], (HttpContext context, ServiceClient client, IOptions<GatewayOptions> options) =>
-                    HandleAsync(route, context, client, options.Value))
+            endpoints.MapMethods(route.Pattern, [route.Verb], (HttpContext context, ServiceClient client, Authentication authentication, IOptions<GatewayOptions> options) =>
+                    HandleAsync(route, context, client, authentication, options.Value))
                 .WithName(route.Method.FullName)
                 .WithDisplayName($"{route.Verb} {route.Pattern} -> {ServiceSubjects.For(route.Method)}")
                 .RequireRateLimiting(GatewayExtensions.InFlightPolicy);
@@ -29,12 +29,17 @@ internal static class ContractRoutes
         return endpoints;
     }
 
-    private static async Task<IResult> HandleAsync(HttpRoute route, HttpContext context, ServiceClient client, GatewayOptions options)
+    private static async Task<IResult> HandleAsync(HttpRoute route, HttpContext context, ServiceClient client, Authentication authentication, GatewayOptions options)
     {
         try
         {
+            var caller = await authentication.AuthenticateAsync(route, context.Request).ConfigureAwait(false);
             var request = await RequestReader.ReadAsync(route, context.Request, options.MaxRequestBodyBytes, context.RequestAborted).ConfigureAwait(false);
-            var response = await client.RequestAsync(route.Method, request, cancellationToken: context.RequestAborted).ConfigureAwait(false);
+            Authentication.BindSessionToken(context.Request, request);
+            // The player id travels in a header only the gateway sets; services never take it from a body.
+            var call = new CallOptions { PlayerId = caller?.PlayerId };
+            var response = await client.RequestAsync(route.Method, request, call, context.RequestAborted).ConfigureAwait(false);
+            authentication.Forget(route, context.Request);
             return Results.Text(Formatter.Format(response), "application/json", statusCode: StatusCodes.Status200OK);
         }
         catch (ServiceException ex) when (ex.IsPayloadTooLarge)
@@ -44,6 +49,11 @@ internal static class ContractRoutes
         }
         catch (ServiceException ex)
         {
+            if (ex.Code == ErrorCode.Unauthenticated)
+            {
+                context.Response.Headers.WWWAuthenticate = "Bearer";
+            }
+
             return Problems.From(ex.Error, context);
         }
         catch (BadHttpRequestException ex)

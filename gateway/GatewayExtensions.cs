@@ -21,6 +21,12 @@ public sealed class GatewayOptions
     public int MaxConcurrentRequests { get; set; } = 2048;
 
     public int QueueLimit { get; set; } = 512;
+
+    /// <summary>How long a bearer token checked with auth is trusted without asking again (a logout ends it at once).</summary>
+    public TimeSpan TokenCacheDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Sessions remembered at once; the oldest make room past this.</summary>
+    public long TokenCacheSize { get; set; } = 100_000;
 }
 
 internal static class GatewayExtensions
@@ -32,6 +38,8 @@ internal static class GatewayExtensions
         var section = builder.Configuration.GetSection(GatewayOptions.SectionName);
         var options = section.Get<GatewayOptions>() ?? new GatewayOptions();
         builder.Services.Configure<GatewayOptions>(section);
+        builder.Services.AddMemoryCache(cache => cache.SizeLimit = options.TokenCacheSize);
+        builder.Services.AddSingleton<Authentication>();
         // The gateway enforces MaxRequestBodyBytes itself and reads the rest of a body over it, so the client
         // gets the 413 (see RequestBody); Kestrel's hard limit bounds that reading.
         builder.Services.Configure<KestrelServerOptions>(kestrel => kestrel.Limits.MaxRequestBodySize = 2 * options.MaxRequestBodyBytes);

@@ -78,5 +78,15 @@ public static class ContractRegistry
         return string.IsNullOrEmpty(reason) ? null : reason;
     }
 
+    /// <summary>Who may call <paramref name="method"/> through the gateway: its own access option, else its service's default.</summary>
+    public static Common.V1.Access AccessOf(MethodDescriptor method)
+    {
+        ArgumentNullException.ThrowIfNull(method);
+        var own = method.GetOptions()?.GetExtension(Common.V1.CommonExtensions.Access) ?? Common.V1.Access.Unspecified;
+        return own != Common.V1.Access.Unspecified
+            ? own
+            : method.Service.GetOptions()?.GetExtension(Common.V1.CommonExtensions.DefaultAccess) ?? Common.V1.Access.Unspecified;
+    }
+
     private static ServiceDescriptor Single(FileDescriptor file) => file.Services.Single();
 }

@@ -39,6 +39,19 @@ public sealed partial class ContractTests
     }
 
     [Fact]
+    public void Every_routed_method_says_who_may_call_it()
+    {
+        var unspecified = ContractRegistry.Services.SelectMany(HttpRoute.For)
+            .Where(r => ContractRegistry.AccessOf(r.Method) == Contracts.Common.V1.Access.Unspecified)
+            .Select(r => r.Method.FullName);
+
+        Assert.Empty(unspecified);
+        Assert.Equal(Contracts.Common.V1.Access.Public, ContractRegistry.AccessOf(ContractRegistry.Auth.FindMethodByName("Login")));
+        Assert.Equal(Contracts.Common.V1.Access.Player, ContractRegistry.AccessOf(ContractRegistry.Auth.FindMethodByName("Logout")));
+        Assert.Equal(Contracts.Common.V1.Access.Admin, ContractRegistry.AccessOf(ContractRegistry.TimeManager.FindMethodByName("SetScale")));
+    }
+
+    [Fact]
     public void No_two_routes_share_a_verb_and_path_shape()
     {
         // {id} and {region_id} in the same place are the same route to ASP.NET, so compare shapes, not names.

@@ -28,9 +28,9 @@ public sealed class AuthTests(SystemFixture system)
         var token = login["token"]!.GetValue<string>();
 
         var valid = await ValidateAsync(bus, token);
-        var (loggedOut, _) = await PostAsync("logout", new() { ["token"] = token });
+        var (loggedOut, _) = await PostAsync("logout", [], token);
         var afterLogout = await Assert.ThrowsAsync<ServiceException>(() => ValidateAsync(bus, token));
-        var (again, _) = await PostAsync("logout", new() { ["token"] = token });
+        var (again, againProblem) = await PostAsync("logout", [], token);
 
         Assert.Equal(HttpStatusCode.OK, registered);
         Assert.Equal(HttpStatusCode.OK, loggedIn);
@@ -41,7 +41,8 @@ public sealed class AuthTests(SystemFixture system)
         Assert.Equal(["player"], valid.Roles);
         Assert.Equal(HttpStatusCode.OK, loggedOut);
         Assert.Equal(ErrorCode.Unauthenticated, afterLogout.Code);
-        Assert.Equal(HttpStatusCode.OK, again);
+        // The session is gone: its token no longer authenticates anything, not even another logout.
+        Assert.Equal((HttpStatusCode.Unauthorized, "UNAUTHENTICATED"), (again, againProblem["code"]!.GetValue<string>()));
     }
 
     [Fact]
@@ -126,6 +127,6 @@ public sealed class AuthTests(SystemFixture system)
     private static Task<ValidateResponse> ValidateAsync(BusClient bus, string token) =>
         bus.Services.RequestAsync<ValidateResponse>(ContractRegistry.Auth.FindMethodByName("Validate"), new ValidateRequest { Token = token });
 
-    private Task<(HttpStatusCode Status, JsonObject Body)> PostAsync(string route, JsonObject body) =>
-        _api.SendAsync(HttpMethod.Post, $"/api/v1/auth/{route}", body.ToJsonString());
+    private Task<(HttpStatusCode Status, JsonObject Body)> PostAsync(string route, JsonObject body, string? token = null) =>
+        _api.SendAsync(HttpMethod.Post, $"/api/v1/auth/{route}", body.ToJsonString(), token: token);
 }

@@ -31,9 +31,14 @@ internal sealed class StateApi(HttpClient http)
     public Task<(HttpStatusCode Status, JsonObject Body)> DeleteAsync(string key, long? expectedVersion = null) =>
         SendAsync(HttpMethod.Delete, Path(key) + (expectedVersion is null ? string.Empty : $"?expectedVersion={expectedVersion}"));
 
-    public async Task<(HttpStatusCode Status, JsonObject Body)> SendAsync(HttpMethod method, string path, string? json = null, CancellationToken cancellationToken = default)
+    public async Task<(HttpStatusCode Status, JsonObject Body)> SendAsync(HttpMethod method, string path, string? json = null, CancellationToken cancellationToken = default, string? token = null)
     {
         using var request = new HttpRequestMessage(method, path);
+        if (token is not null)
+        {
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        }
+
         if (json is not null)
         {
             request.Content = new StringContent(json, Encoding.UTF8, "application/json");
