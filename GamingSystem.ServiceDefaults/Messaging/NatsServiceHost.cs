@@ -30,6 +30,7 @@ internal sealed partial class NatsServiceHost(
     // Wakes a dispatch loop waiting for a slot; only used when the service is saturated.
     private readonly SemaphoreSlim _slotFreed = new(0);
     private readonly string _serviceName = ServiceSubjects.ServiceName(registration.Service);
+    private readonly CallReplies _replies = new(nats, logger);
     private INatsSvcServer? _server;
     // Requests running or waiting for a slot; above MaxConcurrency the difference is the waiters.
     private int _inFlight;
@@ -50,9 +51,10 @@ internal sealed partial class NatsServiceHost(
             },
             cancellationToken).ConfigureAwait(false);
 
+        var streams = new StreamCallServer(nats, _replies, time, logger);
         foreach (var method in service.Methods)
         {
-            var handler = registration.Handlers[method.Name](services);
+            var handler = registration.Bind(method, services, streams);
             var deserializer = new ProtobufDeserializer(method.InputType.Parser);
             var subject = ServiceSubjects.For(method);
             await _server.AddEndpointAsync<IMessage>(
@@ -120,7 +122,7 @@ internal sealed partial class NatsServiceHost(
         method.GetOptions()?.IdempotencyLevel is MethodOptions.Types.IdempotencyLevel.Idempotent
             or MethodOptions.Types.IdempotencyLevel.NoSideEffects;
 
-    private ValueTask DispatchAsync(NatsSvcMsg<IMessage> msg, MethodDescriptor method, MethodHandler handler)
+    private ValueTask DispatchAsync(NatsSvcMsg<IMessage> msg, MethodDescriptor method, BoundMethod handler)
     {
         var inFlight = Interlocked.Increment(ref _inFlight);
         if (_draining.IsCancellationRequested || inFlight > registration.MaxConcurrency + registration.MaxWaiting)
@@ -144,10 +146,10 @@ internal sealed partial class NatsServiceHost(
             : $"{_serviceName} is stopping; retry on another instance").Error;
         error.Details["retry_after_ms"] = full ? "100" : "0";
         LogRequestRefused(method.FullName, error.Message);
-        await ReplyErrorAsync(msg, error).ConfigureAwait(false);
+        await _replies.ReplyErrorAsync(msg, error).ConfigureAwait(false);
     }
 
-    private async Task ProcessAsync(NatsSvcMsg<IMessage> msg, MethodDescriptor method, MethodHandler handler, bool waitForSlot)
+    private async Task ProcessAsync(NatsSvcMsg<IMessage> msg, MethodDescriptor method, BoundMethod handler, bool waitForSlot)
     {
         if (waitForSlot)
         {
@@ -190,10 +192,24 @@ internal sealed partial class NatsServiceHost(
             var request = msg.Data ?? method.InputType.Parser.ParseFrom(ByteString.Empty);
             using var context = new CallContext(method, msg.Headers, deadline, _stopping.Token, time);
             CallContext.Current = context;
-            IMessage response;
             try
             {
-                response = await handler(request, context).ConfigureAwait(false);
+                if (handler.Unary is { } unary)
+                {
+                    // Awaited here rather than in a wrapper: one state machine per request, as before streams.
+                    await _replies.ReplyAsync(msg, await unary(request, context).ConfigureAwait(false)).ConfigureAwait(false);
+                }
+                else
+                {
+                    await handler.Stream!(msg, request, context).ConfigureAwait(false);
+                }
+            }
+            catch (OperationCanceledException) when (context.Abandoned)
+            {
+                // A stream whose caller went away: there is nobody to tell.
+                code = Contracts.Common.V1.ErrorCode.Cancelled;
+                activity?.SetTag("error.type", ErrorCodes.ToName(code));
+                return;
             }
             catch (OperationCanceledException) when (context.EndedByDeadline)
             {
@@ -202,16 +218,6 @@ internal sealed partial class NatsServiceHost(
             catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
             {
                 throw ServiceException.Unavailable($"{_serviceName} stopped before {method.Name} finished; retry on another instance");
-            }
-
-            try
-            {
-                // Not the stopping token: a handler that finished while the service stops still delivers its answer.
-                await msg.ReplyAsync(response, serializer: ProtobufSerializer.Instance, cancellationToken: ReplyToken()).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is NatsException or OperationCanceledException)
-            {
-                LogReplyFailed(ex, msg.Subject);
             }
         }
         catch (Exception ex)
@@ -235,7 +241,7 @@ internal sealed partial class NatsServiceHost(
 
             activity?.SetStatus(ActivityStatusCode.Error, error.Message);
             activity?.SetTag("error.type", ErrorCodes.ToName(error.Code));
-            await ReplyErrorAsync(msg, error).ConfigureAwait(false);
+            await _replies.ReplyErrorAsync(msg, error).ConfigureAwait(false);
         }
         finally
         {
@@ -258,31 +264,6 @@ internal sealed partial class NatsServiceHost(
         }
     }
 
-    /// <summary>
-    /// Replies go out while the connection is open; without one, NATS.Net would hold the reply until a reconnect,
-    /// long after any caller stopped waiting, so it is dropped.
-    /// </summary>
-    private CancellationToken ReplyToken() =>
-        nats.ConnectionState == NatsConnectionState.Open ? CancellationToken.None : new CancellationToken(canceled: true);
-
-    private async Task ReplyErrorAsync(NatsSvcMsg<IMessage> msg, Contracts.Common.V1.Error error)
-    {
-        try
-        {
-            await msg.ReplyErrorAsync<IMessage>(
-                ErrorCodes.ToHttpStatus(error.Code),
-                error.Message,
-                error,
-                serializer: ProtobufSerializer.Instance,
-                cancellationToken: ReplyToken()).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is NatsException or OperationCanceledException)
-        {
-            // The caller will see its own timeout; nothing more can be done for this request.
-            LogReplyFailed(ex, msg.Subject);
-        }
-    }
-
     private DateTimeOffset ReadDeadline(NatsHeaders? headers) =>
         headers is not null
         && headers.TryGetLastValue(MessagingHeaders.Deadline, out var value)
@@ -301,7 +282,4 @@ internal sealed partial class NatsServiceHost(
 
     [LoggerMessage(EventId = 104, Level = LogLevel.Information, Message = "{Method} refused: {Reason}")]
     private partial void LogRequestRefused(string method, string reason);
-
-    [LoggerMessage(EventId = 103, Level = LogLevel.Warning, Message = "Could not send the error reply for {Subject}")]
-    private partial void LogReplyFailed(Exception exception, string subject);
 }
