@@ -93,6 +93,8 @@ internal sealed class ClientStream : IAsyncDisposable
             return null;
         }
 
+        // Chunks already in the inbox need no wait, so the caller's token is checked here too, not only while waiting.
+        _call.CallerToken.ThrowIfCancellationRequested();
         Volatile.Write(ref _taken, _delivered);
         if (_taken - _acked >= _ackEvery)
         {
