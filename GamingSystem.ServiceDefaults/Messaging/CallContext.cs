@@ -79,13 +79,16 @@ public sealed class CallContext : IDisposable
     /// <summary>The caller is gone or said it stopped reading: nobody is left to answer.</summary>
     internal bool Abandoned => _abandoned;
 
+    internal string? AbandonedBecause { get; private set; }
+
     /// <summary>
     /// Ends the call for a caller that went away. Makes the token first if the handler has not asked for it yet,
     /// so that it finds it cancelled when it does. The stream that calls this stops doing so before the call ends,
     /// so it never races <see cref="Dispose"/>.
     /// </summary>
-    internal void Abandon()
+    internal void Abandon(string reason)
     {
+        AbandonedBecause = reason;
         _abandoned = true;
         _ = CancellationToken;
         Volatile.Read(ref _cancellation)?.Cancel();

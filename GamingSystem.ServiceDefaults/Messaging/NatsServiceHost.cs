@@ -206,10 +206,9 @@ internal sealed partial class NatsServiceHost(
             }
             catch (OperationCanceledException) when (context.Abandoned)
             {
-                // A stream whose caller went away: there is nobody to tell.
-                code = Contracts.Common.V1.ErrorCode.Cancelled;
-                activity?.SetTag("error.type", ErrorCodes.ToName(code));
-                return;
+                // Usually nobody is left to hear this; but a caller only thought gone (silent for too long on a
+                // starved machine) learns at once why its stream ended, instead of at its idle timeout.
+                throw new ServiceException(Contracts.Common.V1.ErrorCode.Cancelled, $"{method.Name} was abandoned: {context.AbandonedBecause}");
             }
             catch (OperationCanceledException) when (context.EndedByDeadline)
             {

@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using GamingSystem.Contracts.Common.V1;
 using Google.Protobuf;
 using NATS.Client.Core;
@@ -16,6 +17,7 @@ internal sealed class ClientStream : IAsyncDisposable
     private readonly ServiceClient.Call _call;
     private readonly TimeSpan _idleTimeout;
     private readonly TimeProvider _time;
+    private readonly int _window;
     private readonly long _ackEvery;
     private readonly long _started;
     // Armed only while a read waits; it and the caller's token end that wait.
@@ -36,8 +38,10 @@ internal sealed class ClientStream : IAsyncDisposable
         _call = call;
         _idleTimeout = idleTimeout;
         _time = time;
-        // Half the window: the service always has the other half to send while the ack travels.
-        _ackEvery = Math.Max(1, window / 2);
+        _window = window;
+        // A quarter of the window: the service still has three quarters to send while an ack travels, which on a
+        // busy machine (thread-pool hops on both sides) takes longer than reading a few dozen chunks.
+        _ackEvery = Math.Max(1, window / 4);
         _started = time.GetTimestamp();
         _waitLimit = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
         _waitEnds = CancellationTokenSource.CreateLinkedTokenSource(_waitLimit.Token, call.CallerToken);
@@ -49,7 +53,9 @@ internal sealed class ClientStream : IAsyncDisposable
     public async Task OpenAsync(NatsHeaders headers, CancellationToken attemptToken)
     {
         var inbox = _nats.NewInbox();
-        _inbox = await _nats.SubscribeCoreAsync(inbox, serializer: _call.Info.Replies, cancellationToken: attemptToken).ConfigureAwait(false);
+        // The window bounds what the service sends; room for it and the open, end or error frame, and nothing more.
+        var opts = new NatsSubOpts { ChannelOpts = new NatsSubChannelOpts { Capacity = _window + 4, FullMode = BoundedChannelFullMode.DropNewest } };
+        _inbox = await _nats.SubscribeCoreAsync(inbox, serializer: _call.Info.Replies, opts: opts, cancellationToken: attemptToken).ConfigureAwait(false);
         try
         {
             // Bounded like every wait here: without a connection NATS.Net would wait for a reconnect.

@@ -58,11 +58,7 @@ internal sealed partial class ServerStream : IAsyncDisposable
         _replies = replies;
         _logger = logger;
         _credit = new StreamCredit(window);
-        _callerSilent = time.CreateTimer(
-            static state => ((ServerStream)state!).Abandon($"no word from the caller for {StreamProtocol.CallerSilenceLimit.TotalMilliseconds:0} ms"),
-            this,
-            Timeout.InfiniteTimeSpan,
-            Timeout.InfiniteTimeSpan);
+        _callerSilent = time.CreateTimer(static state => ((ServerStream)state!).CallerWentSilent(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>Listens on a fresh control inbox, then tells the caller where it is; the caller's silence is timed from here.</summary>
@@ -133,12 +129,25 @@ internal sealed partial class ServerStream : IAsyncDisposable
         }
     }
 
+    private void CallerWentSilent()
+    {
+        // After a stall of this whole process (GC, a starved thread pool) the timer can run before the listener has
+        // read what the caller sent meanwhile: a word waiting to be read is a word heard.
+        if (_control is { } control && control.Msgs.TryPeek(out _))
+        {
+            _callerSilent.Change(StreamProtocol.CallerSilenceLimit, Timeout.InfiniteTimeSpan);
+            return;
+        }
+
+        Abandon($"no word from the caller for {StreamProtocol.CallerSilenceLimit.TotalMilliseconds:0} ms");
+    }
+
     private void Abandon(string reason)
     {
         if (Interlocked.Exchange(ref _abandoned, 1) == 0)
         {
             LogStreamAbandoned(_context.Method.FullName, reason, Volatile.Read(ref _sent));
-            _context.Abandon();
+            _context.Abandon(reason);
         }
     }
 

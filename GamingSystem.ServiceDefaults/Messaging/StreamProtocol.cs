@@ -17,7 +17,7 @@ namespace GamingSystem.ServiceDefaults.Messaging;
 /// caller -> control   cancel        Gaming-Stream-Cancel: &lt;reason&gt;
 /// </code>
 /// Flow control: the service sends chunk n only once n &lt;= last ack + W (the request itself grants 1..W), so at
-/// most W chunks are ever in flight or buffered at the caller. The caller acks in batches of W/2 as its reader
+/// most W chunks are ever in flight or buffered at the caller. The caller acks in batches of W/4 as its reader
 /// takes chunks, and repeats its last ack every <see cref="HeartbeatInterval"/> while the stream is open: a
 /// service that hears nothing for <see cref="CallerSilenceLimit"/> treats the caller as gone (process died,
 /// connection lost) and cancels the handler. The caller ends a call that sends nothing for its idle timeout
@@ -34,8 +34,12 @@ internal static class StreamProtocol
     public const string Ack = "Gaming-Stream-Ack";
     public const string Cancel = "Gaming-Stream-Cancel";
 
-    /// <summary>The window a request without <see cref="Window"/> gets (a caller that is not the SDK).</summary>
-    public const int DefaultWindow = 64;
+    /// <summary>
+    /// The SDK's window, and the one a request without <see cref="Window"/> gets. Large enough that one reader is
+    /// not held up by the ack's round trip on a busy machine (64 halved a single reader's throughput in the
+    /// benchmark, see docs/benchmarks.md), small enough that a stream of 4 KiB chunks buffers at most 1 MiB.
+    /// </summary>
+    public const int DefaultWindow = 256;
 
     /// <summary>The largest window a service grants: the caller buffers up to this many chunks.</summary>
     public const int MaxWindow = 4096;

@@ -39,11 +39,13 @@ internal static class StreamTestService
     public static async Task<IHost> StartCallerAsync(string natsConnectionString, int? window = null)
     {
         var builder = Host.CreateApplicationBuilder();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?> { ["ConnectionStrings:nats"] = natsConnectionString };
+        if (window is { } size)
         {
-            ["ConnectionStrings:nats"] = natsConnectionString,
-            [$"{ServiceClientOptions.SectionName}:{nameof(ServiceClientOptions.StreamWindow)}"] = (window ?? 64).ToString(System.Globalization.CultureInfo.InvariantCulture),
-        });
+            settings[$"{ServiceClientOptions.SectionName}:{nameof(ServiceClientOptions.StreamWindow)}"] = size.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        builder.Configuration.AddInMemoryCollection(settings);
         builder.AddNatsClient(ResourceNames.Nats);
         var host = builder.Build();
         await host.StartAsync();

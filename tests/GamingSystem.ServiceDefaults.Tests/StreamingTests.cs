@@ -43,7 +43,7 @@ public sealed class StreamingTests(NatsServerFixture nats) : IClassFixture<NatsS
             run.Probe.Take();
             taken++;
             Assert.Equal(taken, chunk.N);
-            // Let the producer run as far as it will: the window lets it reach half a window past the reader, and
+            // Let the producer run as far as it will: the window lets it reach at least half a window past the reader, and
             // without flow control it would race on to the end.
             await WaitUntilAsync(() => run.Probe.Produced >= Math.Min(Count, taken + (Window / 2)));
         }
