@@ -1,6 +1,6 @@
 using GamingSystem.Benchmarks.Load;
-using GamingSystem.Benchmarks.V1;
 using GamingSystem.Benchmarks.Scenarios;
+using GamingSystem.Benchmarks.V1;
 using GamingSystem.ServiceDefaults.Messaging;
 using Google.Protobuf;
 
