@@ -16,6 +16,8 @@ namespace GamingSystem.ServiceDefaults.Messaging;
 /// That bound is the backpressure, memory stays bounded, and a slow request never holds up the next one.
 /// On stop, requests not yet started are refused, those running get until the host's stop token, and then every
 /// one still unfinished is answered UNAVAILABLE, so that no caller waits out its deadline for a stopped instance.
+/// A server-streaming call goes through the same steps and holds its slot until its stream ends
+/// (<see cref="StreamCallServer"/>); only what runs between the context and the reply differs.
 /// </summary>
 internal sealed partial class NatsServiceHost(
     ServiceRegistration registration,

@@ -202,8 +202,20 @@ internal sealed class ClientStream : IAsyncDisposable
         return remaining < _idleTimeout ? (remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero) : _idleTimeout;
     }
 
-    /// <summary>Repeats the last ack: tells the service the caller is alive while the reader is slow.</summary>
-    private void Beat() => _ = SendControlAsync(StreamProtocol.Header(StreamProtocol.Ack, Volatile.Read(ref _taken)));
+    /// <summary>
+    /// Repeats the last ack: tells the service the caller is alive while the reader is slow. Stops at the deadline,
+    /// where the service stops too, so an enumerator that is dropped without being disposed does not beat forever.
+    /// </summary>
+    private void Beat()
+    {
+        if (_time.GetUtcNow() > _call.Deadline)
+        {
+            _heartbeat?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            return;
+        }
+
+        _ = SendControlAsync(StreamProtocol.Header(StreamProtocol.Ack, Volatile.Read(ref _taken)));
+    }
 
     /// <summary>
     /// Best effort: a lost ack is repaired by the next (they are cumulative), and without a connection the service
