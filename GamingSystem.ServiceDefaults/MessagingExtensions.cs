@@ -45,6 +45,8 @@ public static class MessagingExtensions
                 $"{ServiceClientOptions.SectionName}:{nameof(ServiceClientOptions.RetryBaseDelay)} must be 0 to 1 minute")
             .Validate(o => o.BreakDuration >= TimeSpan.FromMilliseconds(500) && o.BreakDuration <= TimeSpan.FromDays(1),
                 $"{ServiceClientOptions.SectionName}:{nameof(ServiceClientOptions.BreakDuration)} must be 0.5 s to 1 day (Polly's range)")
+            .Validate(o => o.StreamWindow is >= 1 and <= StreamProtocol.MaxWindow, $"{ServiceClientOptions.SectionName}:{nameof(ServiceClientOptions.StreamWindow)} must be 1 to {StreamProtocol.MaxWindow}")
+            .Validate(o => o.StreamIdleTimeout > TimeSpan.Zero, $"{ServiceClientOptions.SectionName}:{nameof(ServiceClientOptions.StreamIdleTimeout)} must be positive")
             .ValidateOnStart();
         services.TryAddSingleton<ServiceClient>();
         return services;

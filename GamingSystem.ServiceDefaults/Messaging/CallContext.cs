@@ -11,6 +11,7 @@ public sealed class CallContext : IDisposable
     private readonly CancellationToken _stopping;
     private readonly TimeProvider _time;
     private CancellationTokenSource? _cancellation;
+    private volatile bool _abandoned;
 
     internal CallContext(MethodDescriptor method, NatsHeaders? headers, DateTimeOffset deadline, CancellationToken stopping, TimeProvider time)
     {
@@ -35,7 +36,7 @@ public sealed class CallContext : IDisposable
     public DateTimeOffset Deadline { get; }
 
     /// <summary>
-    /// Cancelled when the deadline passes or the service shuts down. Made on first use: most handlers never
+    /// Cancelled when the deadline passes, the service shuts down, or (for a stream) the caller stops reading. Made on first use: most handlers never
     /// ask, and a timer per request is a cost every request would pay.
     /// </summary>
     public CancellationToken CancellationToken
@@ -73,7 +74,25 @@ public sealed class CallContext : IDisposable
     /// clock agrees), and not because the service is stopping.
     /// </summary>
     internal bool EndedByDeadline =>
-        !_stopping.IsCancellationRequested && (DeadlinePassed || Volatile.Read(ref _cancellation)?.IsCancellationRequested == true);
+        !_stopping.IsCancellationRequested && !_abandoned && (DeadlinePassed || Volatile.Read(ref _cancellation)?.IsCancellationRequested == true);
+
+    /// <summary>The caller is gone or said it stopped reading: nobody is left to answer.</summary>
+    internal bool Abandoned => _abandoned;
+
+    internal string? AbandonedBecause { get; private set; }
+
+    /// <summary>
+    /// Ends the call for a caller that went away. Makes the token first if the handler has not asked for it yet,
+    /// so that it finds it cancelled when it does. The stream that calls this stops doing so before the call ends,
+    /// so it never races <see cref="Dispose"/>.
+    /// </summary>
+    internal void Abandon(string reason)
+    {
+        AbandonedBecause = reason;
+        _abandoned = true;
+        _ = CancellationToken;
+        Volatile.Read(ref _cancellation)?.Cancel();
+    }
 
     public string? Header(string name) =>
         Headers is not null && Headers.TryGetValue(name, out var value) && value.Count > 0 ? value[^1] : null;

@@ -8,6 +8,12 @@ public sealed record CallOptions
     /// <summary>How long the caller waits, retries included. Default: the inherited deadline, else <see cref="ServiceClientOptions.DefaultTimeout"/>.</summary>
     public TimeSpan? Timeout { get; init; }
 
+    /// <summary>
+    /// Streams only: the longest the caller waits for the next chunk before it ends the call with DEADLINE_EXCEEDED.
+    /// Default <see cref="ServiceClientOptions.StreamIdleTimeout"/>. The deadline still bounds the whole stream.
+    /// </summary>
+    public TimeSpan? IdleTimeout { get; init; }
+
     /// <summary>Makes a mutating call safe to retry; the service returns the first result for a repeat.</summary>
     public string? IdempotencyKey { get; init; }
 
@@ -26,6 +32,12 @@ public sealed class ServiceClientOptions
     public int MaxRetries { get; set; } = 3;
 
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>Chunks a stream's service may send ahead of the reader: the caller buffers at most this many.</summary>
+    public int StreamWindow { get; set; } = StreamProtocol.DefaultWindow;
+
+    /// <summary>The longest a stream may go without a chunk, unless the call says otherwise.</summary>
+    public TimeSpan StreamIdleTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>How long a target service's circuit stays open before a trial call.</summary>
     public TimeSpan BreakDuration { get; set; } = TimeSpan.FromSeconds(3);

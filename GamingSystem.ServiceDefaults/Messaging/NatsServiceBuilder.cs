@@ -21,26 +21,45 @@ public sealed class NatsServiceBuilder
 
     public ServiceDescriptor Service => _registration.Service;
 
-    /// <summary>Binds <typeparamref name="THandler"/> to the method it implements.</summary>
+    /// <summary>
+    /// Binds <typeparamref name="THandler"/> (an <see cref="IServiceHandler{TRequest, TResponse}"/>, or an
+    /// <see cref="IStreamHandler{TRequest, TResponse}"/> for a method that <c>returns (stream T)</c>) to the method it implements.
+    /// </summary>
     public NatsServiceBuilder AddHandler<THandler>()
         where THandler : class
     {
         var handlerType = typeof(THandler);
-        var contract = handlerType.GetInterfaces()
-            .SingleOrDefault(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IServiceHandler<,>))
-            ?? throw new InvalidOperationException($"{handlerType.Name} does not implement IServiceHandler<TRequest, TResponse>.");
+        var contracts = handlerType.GetInterfaces()
+            .Where(i => i.IsGenericType && (i.GetGenericTypeDefinition() == typeof(IServiceHandler<,>) || i.GetGenericTypeDefinition() == typeof(IStreamHandler<,>)))
+            .ToList();
+        if (contracts.Count != 1)
+        {
+            throw new InvalidOperationException(contracts.Count == 0
+                ? $"{handlerType.Name} implements neither IServiceHandler<TRequest, TResponse> nor IStreamHandler<TRequest, TResponse>."
+                : $"{handlerType.Name} implements several handler interfaces; a handler class serves one method.");
+        }
+
+        var contract = contracts[0];
+        var streaming = contract.GetGenericTypeDefinition() == typeof(IStreamHandler<,>);
         var (requestType, responseType) = (contract.GetGenericArguments()[0], contract.GetGenericArguments()[1]);
 
         var method = FindMethod(handlerType, requestType, responseType);
+        if (method.IsServerStreaming != streaming)
+        {
+            throw new InvalidOperationException(method.IsServerStreaming
+                ? $"{method.FullName} returns a stream of {responseType.Name}, but {handlerType.Name} is a unary handler: implement IStreamHandler<{requestType.Name}, {responseType.Name}>."
+                : $"{method.FullName} returns one {responseType.Name}, but {handlerType.Name} is a stream handler: implement IServiceHandler<{requestType.Name}, {responseType.Name}>.");
+        }
+
         if (_registration.Handlers.ContainsKey(method.Name))
         {
             throw new InvalidOperationException($"{Service.FullName}.{method.Name} already has a handler; {handlerType.Name} would be a second one.");
         }
 
         _services.TryAddSingleton<THandler>();
-        var bind = typeof(NatsServiceBuilder).GetMethod(nameof(Bind), BindingFlags.NonPublic | BindingFlags.Static)!
+        var bind = typeof(NatsServiceBuilder).GetMethod(streaming ? nameof(BindStream) : nameof(Bind), BindingFlags.NonPublic | BindingFlags.Static)!
             .MakeGenericMethod(handlerType, requestType, responseType);
-        _registration.Handlers[method.Name] = (Func<IServiceProvider, MethodHandler>)bind.CreateDelegate(typeof(Func<IServiceProvider, MethodHandler>));
+        _registration.Handlers[method.Name] = (Func<IServiceProvider, StreamCallServer, BoundMethod>)bind.CreateDelegate(typeof(Func<IServiceProvider, StreamCallServer, BoundMethod>));
         return this;
     }
 
@@ -75,31 +94,58 @@ public sealed class NatsServiceBuilder
                 (candidates.Count == 0 ? "no method with those types." : $"several; name the class <Method>Handler."));
     }
 
-    private static MethodHandler Bind<THandler, TRequest, TResponse>(IServiceProvider services)
+    private static BoundMethod Bind<THandler, TRequest, TResponse>(IServiceProvider services, StreamCallServer streams)
         where THandler : class, IServiceHandler<TRequest, TResponse>
         where TRequest : IMessage<TRequest>
         where TResponse : IMessage<TResponse>
     {
         var handler = services.GetRequiredService<THandler>();
-        return async (request, context) => await handler.HandleAsync((TRequest)request, context).ConfigureAwait(false);
+        return new BoundMethod(async (request, context) => await handler.HandleAsync((TRequest)request, context).ConfigureAwait(false), null);
+    }
+
+    private static BoundMethod BindStream<THandler, TRequest, TResponse>(IServiceProvider services, StreamCallServer streams)
+        where THandler : class, IStreamHandler<TRequest, TResponse>
+        where TRequest : IMessage<TRequest>
+        where TResponse : class, IMessage<TResponse>
+    {
+        var handler = services.GetRequiredService<THandler>();
+        // IAsyncEnumerable is covariant: a stream of TResponse is a stream of IMessage, no copying enumerator needed.
+        StreamMethodHandler stream = (request, context) => handler.HandleAsync((TRequest)request, context);
+        return new BoundMethod(null, (msg, request, context) => streams.RunAsync(stream, msg, request, context));
     }
 }
 
 internal delegate ValueTask<IMessage> MethodHandler(IMessage request, CallContext context);
 
+/// <summary>What the host runs for one method: a unary handler, or a stream run through <see cref="StreamCallServer"/>.</summary>
+internal sealed record BoundMethod(MethodHandler? Unary, Func<NATS.Client.Services.NatsSvcMsg<IMessage>, IMessage, CallContext, Task>? Stream);
+
 internal sealed class ServiceRegistration(ServiceDescriptor service)
 {
     public ServiceDescriptor Service { get; } = service;
 
-    public Dictionary<string, Func<IServiceProvider, MethodHandler>> Handlers { get; } = [];
+    public Dictionary<string, Func<IServiceProvider, StreamCallServer, BoundMethod>> Handlers { get; } = [];
 
     public int MaxConcurrency { get; set; } = 256;
 
     public int MaxWaiting { get; set; } = 256;
 
-    /// <summary>The start-up check: every method has a handler (a handler without a method fails at AddHandler).</summary>
+    public BoundMethod Bind(MethodDescriptor method, IServiceProvider services, StreamCallServer streams) =>
+        Handlers[method.Name](services, streams);
+
+    /// <summary>
+    /// The start-up check: every method has a handler (a handler without a method, or of the wrong kind, fails at
+    /// AddHandler), and none streams from the caller, which the SDK does not carry.
+    /// </summary>
     public void EnsureComplete()
     {
+        var callerStreams = Service.Methods.Where(m => m.IsClientStreaming).Select(m => m.Name).ToList();
+        if (callerStreams.Count > 0)
+        {
+            throw new InvalidOperationException(
+                $"{Service.FullName} has client- or bidirectional-streaming methods ({string.Join(", ", callerStreams)}); the SDK serves unary and server-streaming methods only.");
+        }
+
         var missing = Service.Methods.Where(m => !Handlers.ContainsKey(m.Name)).Select(m => m.Name).ToList();
         if (missing.Count > 0)
         {

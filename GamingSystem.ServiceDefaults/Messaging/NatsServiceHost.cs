@@ -16,6 +16,8 @@ namespace GamingSystem.ServiceDefaults.Messaging;
 /// That bound is the backpressure, memory stays bounded, and a slow request never holds up the next one.
 /// On stop, requests not yet started are refused, those running get until the host's stop token, and then every
 /// one still unfinished is answered UNAVAILABLE, so that no caller waits out its deadline for a stopped instance.
+/// A server-streaming call goes through the same steps and holds its slot until its stream ends
+/// (<see cref="StreamCallServer"/>); only what runs between the context and the reply differs.
 /// </summary>
 internal sealed partial class NatsServiceHost(
     ServiceRegistration registration,
@@ -30,6 +32,7 @@ internal sealed partial class NatsServiceHost(
     // Wakes a dispatch loop waiting for a slot; only used when the service is saturated.
     private readonly SemaphoreSlim _slotFreed = new(0);
     private readonly string _serviceName = ServiceSubjects.ServiceName(registration.Service);
+    private readonly CallReplies _replies = new(nats, logger);
     private INatsSvcServer? _server;
     // Requests running or waiting for a slot; above MaxConcurrency the difference is the waiters.
     private int _inFlight;
@@ -50,9 +53,10 @@ internal sealed partial class NatsServiceHost(
             },
             cancellationToken).ConfigureAwait(false);
 
+        var streams = new StreamCallServer(nats, _replies, time, logger);
         foreach (var method in service.Methods)
         {
-            var handler = registration.Handlers[method.Name](services);
+            var handler = registration.Bind(method, services, streams);
             var deserializer = new ProtobufDeserializer(method.InputType.Parser);
             var subject = ServiceSubjects.For(method);
             await _server.AddEndpointAsync<IMessage>(
@@ -120,7 +124,7 @@ internal sealed partial class NatsServiceHost(
         method.GetOptions()?.IdempotencyLevel is MethodOptions.Types.IdempotencyLevel.Idempotent
             or MethodOptions.Types.IdempotencyLevel.NoSideEffects;
 
-    private ValueTask DispatchAsync(NatsSvcMsg<IMessage> msg, MethodDescriptor method, MethodHandler handler)
+    private ValueTask DispatchAsync(NatsSvcMsg<IMessage> msg, MethodDescriptor method, BoundMethod handler)
     {
         var inFlight = Interlocked.Increment(ref _inFlight);
         if (_draining.IsCancellationRequested || inFlight > registration.MaxConcurrency + registration.MaxWaiting)
@@ -144,10 +148,10 @@ internal sealed partial class NatsServiceHost(
             : $"{_serviceName} is stopping; retry on another instance").Error;
         error.Details["retry_after_ms"] = full ? "100" : "0";
         LogRequestRefused(method.FullName, error.Message);
-        await ReplyErrorAsync(msg, error).ConfigureAwait(false);
+        await _replies.ReplyErrorAsync(msg, error).ConfigureAwait(false);
     }
 
-    private async Task ProcessAsync(NatsSvcMsg<IMessage> msg, MethodDescriptor method, MethodHandler handler, bool waitForSlot)
+    private async Task ProcessAsync(NatsSvcMsg<IMessage> msg, MethodDescriptor method, BoundMethod handler, bool waitForSlot)
     {
         if (waitForSlot)
         {
@@ -190,10 +194,23 @@ internal sealed partial class NatsServiceHost(
             var request = msg.Data ?? method.InputType.Parser.ParseFrom(ByteString.Empty);
             using var context = new CallContext(method, msg.Headers, deadline, _stopping.Token, time);
             CallContext.Current = context;
-            IMessage response;
             try
             {
-                response = await handler(request, context).ConfigureAwait(false);
+                if (handler.Unary is { } unary)
+                {
+                    // Awaited here rather than in a wrapper: one state machine per request, as before streams.
+                    await _replies.ReplyAsync(msg, await unary(request, context).ConfigureAwait(false)).ConfigureAwait(false);
+                }
+                else
+                {
+                    await handler.Stream!(msg, request, context).ConfigureAwait(false);
+                }
+            }
+            catch (OperationCanceledException) when (context.Abandoned)
+            {
+                // Usually nobody is left to hear this; but a caller only thought gone (silent for too long on a
+                // starved machine) learns at once why its stream ended, instead of at its idle timeout.
+                throw new ServiceException(Contracts.Common.V1.ErrorCode.Cancelled, $"{method.Name} was abandoned: {context.AbandonedBecause}");
             }
             catch (OperationCanceledException) when (context.EndedByDeadline)
             {
@@ -202,16 +219,6 @@ internal sealed partial class NatsServiceHost(
             catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
             {
                 throw ServiceException.Unavailable($"{_serviceName} stopped before {method.Name} finished; retry on another instance");
-            }
-
-            try
-            {
-                // Not the stopping token: a handler that finished while the service stops still delivers its answer.
-                await msg.ReplyAsync(response, serializer: ProtobufSerializer.Instance, cancellationToken: ReplyToken()).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is NatsException or OperationCanceledException)
-            {
-                LogReplyFailed(ex, msg.Subject);
             }
         }
         catch (Exception ex)
@@ -235,7 +242,7 @@ internal sealed partial class NatsServiceHost(
 
             activity?.SetStatus(ActivityStatusCode.Error, error.Message);
             activity?.SetTag("error.type", ErrorCodes.ToName(error.Code));
-            await ReplyErrorAsync(msg, error).ConfigureAwait(false);
+            await _replies.ReplyErrorAsync(msg, error).ConfigureAwait(false);
         }
         finally
         {
@@ -258,31 +265,6 @@ internal sealed partial class NatsServiceHost(
         }
     }
 
-    /// <summary>
-    /// Replies go out while the connection is open; without one, NATS.Net would hold the reply until a reconnect,
-    /// long after any caller stopped waiting, so it is dropped.
-    /// </summary>
-    private CancellationToken ReplyToken() =>
-        nats.ConnectionState == NatsConnectionState.Open ? CancellationToken.None : new CancellationToken(canceled: true);
-
-    private async Task ReplyErrorAsync(NatsSvcMsg<IMessage> msg, Contracts.Common.V1.Error error)
-    {
-        try
-        {
-            await msg.ReplyErrorAsync<IMessage>(
-                ErrorCodes.ToHttpStatus(error.Code),
-                error.Message,
-                error,
-                serializer: ProtobufSerializer.Instance,
-                cancellationToken: ReplyToken()).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is NatsException or OperationCanceledException)
-        {
-            // The caller will see its own timeout; nothing more can be done for this request.
-            LogReplyFailed(ex, msg.Subject);
-        }
-    }
-
     private DateTimeOffset ReadDeadline(NatsHeaders? headers) =>
         headers is not null
         && headers.TryGetLastValue(MessagingHeaders.Deadline, out var value)
@@ -301,7 +283,4 @@ internal sealed partial class NatsServiceHost(
 
     [LoggerMessage(EventId = 104, Level = LogLevel.Information, Message = "{Method} refused: {Reason}")]
     private partial void LogRequestRefused(string method, string reason);
-
-    [LoggerMessage(EventId = 103, Level = LogLevel.Warning, Message = "Could not send the error reply for {Subject}")]
-    private partial void LogReplyFailed(Exception exception, string subject);
 }

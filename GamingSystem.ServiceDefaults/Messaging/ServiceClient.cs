@@ -18,7 +18,7 @@ namespace GamingSystem.ServiceDefaults.Messaging;
 /// jittered backoff inside a Polly timeout for the whole call. Every failure surfaces as a
 /// <see cref="ServiceException"/> with an error code.
 /// </summary>
-public sealed class ServiceClient
+public sealed partial class ServiceClient
 {
     private const string CircuitDetail = "circuit";
     private static readonly ResiliencePropertyKey<DateTimeOffset> DeadlineKey = new("gaming.deadline");
@@ -67,24 +67,10 @@ public sealed class ServiceClient
     private async Task<TResponse> CallAsync<TResponse>(MethodDescriptor method, IMessage request, CallOptions? options, CancellationToken cancellationToken)
         where TResponse : IMessage
     {
-        ArgumentNullException.ThrowIfNull(method);
-        ArgumentNullException.ThrowIfNull(request);
-        if (request.Descriptor != method.InputType)
-        {
-            throw new ArgumentException($"{method.FullName} takes {method.InputType.FullName}, not {request.Descriptor.FullName}.", nameof(request));
-        }
-
+        CheckArguments(method, request, streaming: false);
         options ??= CallOptions.Default;
         var info = Info(method);
-        var deadline = Deadline(options);
-        if (deadline <= _time.GetUtcNow())
-        {
-            // The caller's own deadline passed (an upstream call ran out of time): nothing was sent, so the target
-            // service is neither failing nor healthy, and its breaker must not hear of it.
-            throw ServiceException.DeadlineExceeded($"{method.FullName}: the deadline passed before the call was sent");
-        }
-
-        var call = new Call(this, info, request, options, deadline, cancellationToken);
+        var call = NewCall(info, request, options, cancellationToken);
         var measured = MessagingTelemetry.ClientDuration.Enabled;
         var started = measured ? _time.GetTimestamp() : 0;
         var code = ErrorCode.Unspecified;
@@ -126,6 +112,37 @@ public sealed class ServiceClient
                     new("rpc.response.status_code", ErrorCodes.ToName(code)));
             }
         }
+    }
+
+    private static void CheckArguments(MethodDescriptor method, IMessage request, bool streaming)
+    {
+        ArgumentNullException.ThrowIfNull(method);
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.Descriptor != method.InputType)
+        {
+            throw new ArgumentException($"{method.FullName} takes {method.InputType.FullName}, not {request.Descriptor.FullName}.", nameof(request));
+        }
+
+        if (method.IsServerStreaming != streaming)
+        {
+            throw new ArgumentException(
+                streaming ? $"{method.FullName} returns one message: call RequestAsync." : $"{method.FullName} returns a stream: call StreamAsync.",
+                nameof(method));
+        }
+    }
+
+    /// <summary>A call with its absolute deadline, refused before anything is sent if that deadline has already passed.</summary>
+    private Call NewCall(MethodInfo info, IMessage request, CallOptions options, CancellationToken cancellationToken)
+    {
+        var deadline = Deadline(options);
+        if (deadline <= _time.GetUtcNow())
+        {
+            // The caller's own deadline passed (an upstream call ran out of time): nothing was sent, so the target
+            // service is neither failing nor healthy, and its breaker must not hear of it.
+            throw ServiceException.DeadlineExceeded($"{info.Method.FullName}: the deadline passed before the call was sent");
+        }
+
+        return new Call(this, info, request, options, deadline, cancellationToken);
     }
 
     /// <summary>Retried calls, and one-shot calls while the target's circuit is not closed (open: fail at once; half-open: the trial).</summary>
@@ -243,7 +260,7 @@ public sealed class ServiceClient
         }
     }
 
-    private static IMessage Unwrap(MethodInfo info, NatsMsg<Reply> reply)
+    internal static IMessage Unwrap(MethodInfo info, NatsMsg<Reply> reply)
     {
         var data = reply.Data;
         if (data.Message is null && data.Error is null)
@@ -259,7 +276,7 @@ public sealed class ServiceClient
     /// What a failed attempt means to the caller; null for what is not a failure of the service: the caller's own
     /// cancellation, which must count as neither success nor failure.
     /// </summary>
-    private static ServiceException? Map(in Call call, Exception exception) => exception switch
+    internal static ServiceException? Map(in Call call, Exception exception) => exception switch
     {
         ServiceException service => service,
         NatsNoRespondersException => ServiceException.Unavailable($"{call.Info.ServiceName} is unavailable: no instance answers {call.Info.Subject}"),
@@ -273,7 +290,7 @@ public sealed class ServiceClient
 
     private static NatsSubOpts ReplyOpts(TimeSpan timeout) => new() { MaxMsgs = 1, ThrowIfNoResponders = true, Timeout = timeout };
 
-    private static NatsHeaders Headers(in Call call)
+    internal static NatsHeaders Headers(in Call call)
     {
         var headers = new NatsHeaders
         {
@@ -309,7 +326,7 @@ public sealed class ServiceClient
         public ReplyDeserializer Replies { get; } = new(method);
     }
 
-    private readonly record struct Call(
+    internal readonly record struct Call(
         ServiceClient Client, MethodInfo Info, IMessage Request, CallOptions Options, DateTimeOffset Deadline, CancellationToken CallerToken)
     {
         /// <summary>
@@ -318,15 +335,19 @@ public sealed class ServiceClient
         /// where a trial the caller abandoned counts as a failure, so that it re-opens the circuit for another trial
         /// later instead of closing it on a service that may still hang.
         /// </summary>
-        public async ValueTask<Outcome<IMessage>> ThroughBreakerAsync(ResilienceContext context)
+        public ValueTask<Outcome<IMessage>> ThroughBreakerAsync(ResilienceContext context) =>
+            ThroughBreakerAsync(context, static (call, token) => call.Client.SendAsync(call, token));
+
+        /// <summary>The same for any attempt at this call, e.g. opening a stream.</summary>
+        public async ValueTask<Outcome<T>> ThroughBreakerAsync<T>(ResilienceContext context, Func<Call, CancellationToken, ValueTask<T>> attempt)
         {
             if (Info.Breaker.IsClosed)
             {
                 ServiceException? failure = null;
-                IMessage? reply = null;
+                T? result = default;
                 try
                 {
-                    reply = await Client.SendAsync(this, context.CancellationToken).ConfigureAwait(false);
+                    result = await attempt(this, context.CancellationToken).ConfigureAwait(false);
                 }
                 catch (ServiceException ex)
                 {
@@ -334,25 +355,25 @@ public sealed class ServiceClient
                 }
 
                 await Info.Breaker.ReportAsync(failure).ConfigureAwait(false);
-                return failure is null ? Outcome.FromResult(reply!) : Outcome.FromException<IMessage>(failure);
+                return failure is null ? Outcome.FromResult(result!) : Outcome.FromException<T>(failure);
             }
 
             try
             {
                 return Outcome.FromResult(await Info.Breaker.Pipeline.ExecuteAsync(
-                    static async (ctx, call) =>
+                    static async (ctx, state) =>
                     {
                         try
                         {
-                            return await call.Client.SendAsync(call, ctx.CancellationToken).ConfigureAwait(false);
+                            return await state.Attempt(state.Call, ctx.CancellationToken).ConfigureAwait(false);
                         }
-                        catch (OperationCanceledException) when (call.CallerToken.IsCancellationRequested)
+                        catch (OperationCanceledException) when (state.Call.CallerToken.IsCancellationRequested)
                         {
-                            throw ServiceException.Unavailable($"{call.Info.ServiceName}: the trial call was abandoned by its caller");
+                            throw ServiceException.Unavailable($"{state.Call.Info.ServiceName}: the trial call was abandoned by its caller");
                         }
                     },
                     context,
-                    this).ConfigureAwait(false));
+                    (Call: this, Attempt: attempt)).ConfigureAwait(false));
             }
             catch (ServiceException) when (CallerToken.IsCancellationRequested)
             {
@@ -360,14 +381,14 @@ public sealed class ServiceClient
             }
             catch (BrokenCircuitException)
             {
-                return Outcome.FromException<IMessage>(new ServiceException(
+                return Outcome.FromException<T>(new ServiceException(
                     ErrorCode.Unavailable,
                     $"{Info.ServiceName} is unavailable: its circuit is open after repeated failures",
                     details: new Dictionary<string, string> { [CircuitDetail] = "open" }));
             }
             catch (ServiceException ex)
             {
-                return Outcome.FromException<IMessage>(ex);
+                return Outcome.FromException<T>(ex);
             }
         }
     }

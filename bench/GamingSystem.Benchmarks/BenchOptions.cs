@@ -19,6 +19,9 @@ internal sealed record BenchOptions
 
     public int PayloadBytes { get; init; } = 128;
 
+    /// <summary>Chunks per stream in the raw NATS.Net vs SDK stream cases.</summary>
+    public int StreamChunks { get; init; } = 1_000;
+
     public string? MarkdownPath { get; init; }
 
     /// <summary>Runs only the cases whose name contains this text, to look at one path closely.</summary>
@@ -37,7 +40,8 @@ internal sealed record BenchOptions
           --slices <n>       slices per side for raw NATS.Net vs SDK (default 6: 0.83 s each at 5 s)
           --warmup <n>       warm-up before each case, in seconds (default 2)
           --callers <n>      concurrent callers for the concurrent runs (default 64)
-          --payload <bytes>  request and reply payload size (default 128)
+          --payload <bytes>  request and reply payload size (default 128); also each stream chunk's
+          --stream-chunks <n> chunks per stream in the stream cases (default 1000)
           --markdown <file>  also write the results as Markdown to <file>
           --no-breakdown     skip the SDK-path breakdown cases
           --filter <text>    run only the cases whose name contains <text> (targets need the full set)
@@ -56,6 +60,7 @@ internal sealed record BenchOptions
                 "--slices" => options with { Slices = Math.Max(1, (int)Number(args, ++i)) },
                 "--callers" => options with { Callers = (int)Number(args, ++i) },
                 "--payload" => options with { PayloadBytes = (int)Number(args, ++i) },
+                "--stream-chunks" => options with { StreamChunks = (int)Number(args, ++i) },
                 "--markdown" => options with { MarkdownPath = Value(args, ++i) },
                 "--no-breakdown" => options with { Breakdown = false },
                 "--filter" => options with { Filter = Value(args, ++i) },

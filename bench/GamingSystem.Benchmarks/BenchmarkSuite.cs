@@ -1,6 +1,8 @@
 using GamingSystem.Benchmarks.Load;
 using GamingSystem.Benchmarks.Scenarios;
+using GamingSystem.Benchmarks.V1;
 using GamingSystem.ServiceDefaults.Messaging;
+using Google.Protobuf;
 
 namespace GamingSystem.Benchmarks;
 
@@ -124,11 +126,30 @@ internal sealed class BenchmarkSuite(BenchOptions options, string natsUrl, TextW
         ];
         yield return [new(CaseNames.SdkEventsTraced, () => new SdkEventPublish(natsUrl, payload, traced: true), [options.Callers])];
 
+        // Streams: the same chunks, raw NATS.Net publishing to the reader's inbox vs the SDK's stream protocol.
+        var rawStreamSubject = "raw" + BenchContract.StreamSubject[ServiceSubjects.SubjectPrefix.Length..];
+        var chunk = new EchoReply { Data = ByteString.CopyFrom(payload) }.ToByteArray();
+        var streamRequest = new StreamRequest { Count = options.StreamChunks, Data = ByteString.CopyFrom(payload) }.ToByteArray();
+        yield return
+        [
+            new(
+                CaseNames.RawStream,
+                () => new NatsScenario(new RawStreamResponder(natsUrl, rawStreamSubject, chunk), new RawStreamCaller(natsUrl, rawStreamSubject, streamRequest, options.StreamChunks)),
+                StreamCallers),
+            new(
+                CaseNames.SdkStream,
+                () => new NatsScenario(new SdkResponder(natsUrl), new SdkStreamCaller(natsUrl, options.StreamChunks, payload)),
+                StreamCallers),
+        ];
+
         foreach (var benchCase in Cases(payload))
         {
             yield return [benchCase];
         }
     }
+
+    /// <summary>One reader, and a few at once: each stream already keeps its caller and service busy.</summary>
+    public static IReadOnlyList<int> StreamCallers { get; } = [1, 8];
 
     /// <summary><c>svc.bench.v1.echo</c> with another first segment: same length, outside the SDK's <c>svc.&gt;</c> subjects.</summary>
     private static string RawSubject { get; } = "raw" + BenchContract.EchoSubject[ServiceSubjects.SubjectPrefix.Length..];
@@ -201,6 +222,8 @@ internal static class CaseNames
     public const string RawEvents = "raw js.PublishAsync";
     public const string SdkEvents = "SDK PublishEventAsync";
     public const string SdkEventsTraced = "SDK PublishEventAsync, NATS.Net traced";
+    public const string RawStream = "raw NATS.Net stream (row = streams)";
+    public const string SdkStream = "SDK stream (row = streams)";
     public const string HttpJson = "HTTP/JSON (Kestrel)";
     public const string SdkSlowHandler = "SDK, 1 ms handler";
     public const string HeaderOnly = "breakdown: raw + deadline header -> raw";

@@ -19,7 +19,7 @@ await using var nats = await NatsServerProcess.StartAsync(options.NatsServerPath
 Console.WriteLine($"nats-server at {nats.Url}; {options.PayloadBytes}-byte payload, {options.Duration.TotalSeconds:0.#} s per measurement, {Environment.ProcessorCount} cores");
 
 var results = await new BenchmarkSuite(options, nats.Url, Console.Out).RunAsync(cancel.Token);
-var report = new Report(results, Target.Evaluate(results, options.Callers));
+var report = new Report(results, Target.Evaluate(results, options.Callers, options.StreamChunks));
 Console.WriteLine();
 Console.WriteLine(report.ToText());
 

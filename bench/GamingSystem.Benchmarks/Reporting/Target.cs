@@ -17,7 +17,7 @@ internal sealed record Target(string Name, double Value, double Goal, bool AtLea
         (Detail is null ? ")" : $"; {Detail})");
 
     /// <summary>The targets of the messaging SDK, computed from a run's measurements.</summary>
-    public static IReadOnlyList<Target> Evaluate(IReadOnlyList<Measurement> results, int callers)
+    public static IReadOnlyList<Target> Evaluate(IReadOnlyList<Measurement> results, int callers, int streamChunks)
     {
         Measurement? Find(string name, int n) => results.SingleOrDefault(m => m.Case == name && m.Callers == n);
 
@@ -52,6 +52,20 @@ internal sealed record Target(string Name, double Value, double Goal, bool AtLea
         if (Find(CaseNames.SdkSlowHandler, callers) is { } slow)
         {
             targets.Add(new($"SDK with a 1 ms handler, {callers} callers, req/s", slow.Throughput, 20_000, AtLeast: true, "N0"));
+        }
+
+        foreach (var readers in BenchmarkSuite.StreamCallers)
+        {
+            if (Find(CaseNames.SdkStream, readers) is { } sdkStream && Find(CaseNames.RawStream, readers) is { } rawStream)
+            {
+                // Both rows count streams of the same length, so their ratio is the ratio of chunks per second.
+                targets.Add(new($"SDK / raw stream chunks/s, {readers} reader(s)", sdkStream.Throughput / rawStream.Throughput, 0.80, AtLeast: true, "0.00")
+                {
+                    Detail = Join(
+                        $"raw {(rawStream.Throughput * streamChunks).ToString("N0", Formatting.Culture)} chunks/s, SDK {(sdkStream.Throughput * streamChunks).ToString("N0", Formatting.Culture)} chunks/s",
+                        SliceRange(rawStream, sdkStream, s => s.Throughput)),
+                });
+            }
         }
 
         return targets;

@@ -14,9 +14,13 @@ internal static class BenchContract
 
     public static MethodDescriptor EchoSlow { get; } = Service.FindMethodByName(nameof(EchoSlow));
 
+    public static MethodDescriptor Stream { get; } = Service.FindMethodByName(nameof(Stream));
+
     public static string EchoSubject { get; } = ServiceSubjects.For(Echo);
 
     public static string EchoSlowSubject { get; } = ServiceSubjects.For(EchoSlow);
+
+    public static string StreamSubject { get; } = ServiceSubjects.For(Stream);
 
     public static string QueueGroup { get; } = ServiceSubjects.QueueGroup(Service);
 

@@ -23,3 +23,18 @@ internal sealed class EchoSlowHandler : IServiceHandler<EchoRequest, EchoReply>
         return new EchoReply { Data = request.Data };
     }
 }
+
+/// <summary>Bench.Stream: the same chunk, <c>count</c> times, so the stream's own machinery is what is measured.</summary>
+internal sealed class StreamHandler : IStreamHandler<StreamRequest, EchoReply>
+{
+    public async IAsyncEnumerable<EchoReply> HandleAsync(StreamRequest request, CallContext context)
+    {
+        // Completed at once: the iterator needs an await to be async, and this one costs nothing.
+        await Task.CompletedTask.ConfigureAwait(false);
+        var chunk = new EchoReply { Data = request.Data };
+        for (var i = 0; i < request.Count; i++)
+        {
+            yield return chunk;
+        }
+    }
+}

@@ -17,7 +17,8 @@ internal sealed class SdkResponder(string url) : IResponder
     private readonly IHost _host = SdkHost.Create(url, "bench-service", builder => builder
         .AddNatsService(BenchContract.Service)
         .AddHandler<EchoHandler>()
-        .AddHandler<EchoSlowHandler>());
+        .AddHandler<EchoSlowHandler>()
+        .AddHandler<StreamHandler>());
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {

@@ -1,0 +1,68 @@
+using System.Globalization;
+using NATS.Client.Core;
+
+namespace GamingSystem.ServiceDefaults.Messaging;
+
+/// <summary>
+/// The wire protocol of a server-streaming call. Every frame is a NATS message; its headers say what it is.
+/// <code>
+/// caller -> svc.&lt;service&gt;.v1.&lt;method&gt;   request, reply-to = the caller's inbox
+///                                   Gaming-Deadline, Gaming-Stream-Window: W, trace context
+/// service -> inbox    open          Gaming-Stream-Control: &lt;subject the service listens on&gt;, no body
+/// service -> inbox    chunk n       Gaming-Stream-Seq: n (1, 2, 3, ...), body = the response message
+/// service -> inbox    end           Gaming-Stream-End: &lt;number of chunks sent&gt;, no body
+/// service -> inbox    error         NATS micro error reply (Nats-Service-Error, Nats-Service-Error-Code,
+///                                   body = gaming.common.v1.Error); ends the stream, before or after chunks
+/// caller -> control   ack           Gaming-Stream-Ack: n (cumulative: the reader has taken chunks 1..n)
+/// caller -> control   cancel        Gaming-Stream-Cancel: &lt;reason&gt;
+/// </code>
+/// Flow control: the service sends chunk n only once n &lt;= last ack + W (the request itself grants 1..W), so at
+/// most W chunks are ever in flight or buffered at the caller. The caller acks in batches of W/4 as its reader
+/// takes chunks, and repeats its last ack every <see cref="HeartbeatInterval"/> while the stream is open: a
+/// service that hears nothing for <see cref="CallerSilenceLimit"/> treats the caller as gone (process died,
+/// connection lost) and cancels the handler. The caller ends a call that sends nothing for its idle timeout
+/// (DEADLINE_EXCEEDED), and the whole call by its deadline, instead of a total timeout. A gap or a reordering in
+/// the sequence, or an end count that disagrees, fails the call with DATA_LOSS rather than returning a hole.
+/// Control subjects are inboxes (<c>_INBOX.</c>), which every service may already subscribe to and publish on.
+/// </summary>
+internal static class StreamProtocol
+{
+    public const string Window = "Gaming-Stream-Window";
+    public const string Control = "Gaming-Stream-Control";
+    public const string Sequence = "Gaming-Stream-Seq";
+    public const string End = "Gaming-Stream-End";
+    public const string Ack = "Gaming-Stream-Ack";
+    public const string Cancel = "Gaming-Stream-Cancel";
+
+    /// <summary>
+    /// The SDK's window, and the one a request without <see cref="Window"/> gets. Large enough that one reader is
+    /// not held up by the ack's round trip on a busy machine (64 halved a single reader's throughput in the
+    /// benchmark, see docs/benchmarks.md), small enough that a stream of 4 KiB chunks buffers at most 1 MiB.
+    /// </summary>
+    public const int DefaultWindow = 256;
+
+    /// <summary>The largest window a service grants: the caller buffers up to this many chunks.</summary>
+    public const int MaxWindow = 4096;
+
+    /// <summary>How often an open stream's caller repeats its ack, to say it is still there while it reads slowly.</summary>
+    public static readonly TimeSpan HeartbeatInterval = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>
+    /// Four missed heartbeats: enough slack for a busy machine, and short enough that a vanished caller's handler
+    /// is cancelled within a second.
+    /// </summary>
+    public static readonly TimeSpan CallerSilenceLimit = TimeSpan.FromMilliseconds(800);
+
+    public static int ReadWindow(NatsHeaders? headers) =>
+        ReadNumber(headers, Window) is { } window ? (int)Math.Clamp(window, 1, MaxWindow) : DefaultWindow;
+
+    public static long? ReadNumber(NatsHeaders? headers, string name) =>
+        headers is not null
+        && headers.TryGetLastValue(name, out var text)
+        && long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value)
+            ? value
+            : null;
+
+    public static NatsHeaders Header(string name, long value) =>
+        new() { [name] = value.ToString(CultureInfo.InvariantCulture) };
+}
