@@ -27,7 +27,11 @@ internal static class BenchEvent
     public static string Subject { get; } = EventContracts.SubjectOf(PlayerRegistered.Descriptor)!;
 }
 
-/// <summary>Raw NATS.Net: an acknowledged <c>js.PublishAsync</c> of the encoded event, ack checked, nothing else.</summary>
+/// <summary>
+/// Raw NATS.Net: an acknowledged <c>js.PublishAsync</c> of the encoded event, ack checked. It sends the same bytes as
+/// the SDK, headers included (the event type and a fresh <c>Nats-Msg-Id</c>, which de-duplication needs), so the
+/// only difference is the code around them.
+/// </summary>
 internal sealed class RawJetStreamPublish(string url, byte[] payload) : IScenario
 {
     private readonly NatsConnection _nats = new(NatsOpts.Default with { Url = url, Name = "bench-raw-publisher" });
@@ -46,7 +50,8 @@ internal sealed class RawJetStreamPublish(string url, byte[] payload) : IScenari
 
     public async ValueTask CallAsync()
     {
-        var ack = await _js!.PublishAsync(BenchEvent.Subject, _encoded).ConfigureAwait(false);
+        var headers = new NatsHeaders { ["Gaming-Event-Type"] = PlayerRegistered.Descriptor.FullName, ["Nats-Msg-Id"] = Guid.NewGuid().ToString("N") };
+        var ack = await _js!.PublishAsync(BenchEvent.Subject, _encoded, headers: headers).ConfigureAwait(false);
         ack.EnsureSuccess();
     }
 
