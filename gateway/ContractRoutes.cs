@@ -24,6 +24,9 @@ internal static class ContractRoutes
                 .RequireRateLimiting(GatewayExtensions.InFlightPolicy);
         }
 
+        var openApi = OpenApiDocument.Build(services);
+        endpoints.MapGet(OpenApiDocument.Path, () => Results.Text(openApi, "application/json")).WithName("openapi");
+
         // No fallback route: routing itself answers 404 for an unknown path and 405 (with Allow) for a known
         // path with another method, and GatewayExtensions gives both the problem+json shape of every error.
         return endpoints;

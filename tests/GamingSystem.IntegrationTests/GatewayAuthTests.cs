@@ -55,6 +55,17 @@ public sealed class GatewayAuthTests(SystemFixture system)
         Assert.Equal(HttpStatusCode.Unauthorized, afterLogout);
     }
 
+    [Fact]
+    public async Task The_gateway_serves_its_openapi_document()
+    {
+        using var response = await system.Gateway.GetAsync("/openapi/v1.json");
+        var document = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("3.1.0", document["openapi"]!.GetValue<string>());
+        Assert.NotNull(document["paths"]!["/api/v1/auth/register"]!["post"]);
+    }
+
     private async Task<string> LoginAsync()
     {
         var user = "gw-" + Guid.NewGuid().ToString("N")[..12];
