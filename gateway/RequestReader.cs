@@ -19,12 +19,13 @@ internal static class RequestReader
         var message = route.Method.InputType.Parser.ParseFrom(ByteString.Empty);
 
         IReadOnlySet<FieldDescriptor> inBody = new HashSet<FieldDescriptor>();
+        string? bodyJson = null;
         if (route.Body.Length > 0)
         {
-            var json = await RequestBody.ReadJsonAsync(request, maxBodyBytes, cancellationToken).ConfigureAwait(false);
-            if (json is not null)
+            bodyJson = await RequestBody.ReadJsonAsync(request, maxBodyBytes, cancellationToken).ConfigureAwait(false);
+            if (bodyJson is not null)
             {
-                inBody = MergeJson(message, route.Body == "*" ? json : WrapInField(route, json));
+                inBody = MergeJson(message, route.Body == "*" ? bodyJson : WrapInField(route, bodyJson));
             }
         }
 
@@ -58,6 +59,8 @@ internal static class RequestReader
 
             SetScalar(message, field, values[^1] ?? string.Empty, name);
         }
+
+        UpdateMask.DeriveFromBody(route, message, bodyJson);
 
         return message;
     }

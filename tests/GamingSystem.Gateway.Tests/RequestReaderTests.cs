@@ -45,6 +45,19 @@ public sealed class RequestReaderTests
     }
 
     [Fact]
+    public async Task A_patch_changes_the_fields_its_body_sends_and_no_others()
+    {
+        var patch = HttpRoute.For(ContractRegistry.Settings).Single(r => r.Method.Name == "Update");
+
+        var update = (Contracts.Settings.V1.UpdateSettingsRequest)await Read(patch, "{\"masterVolume\":40,\"language\":\"de\",\"key_bindings\":{\"jump\":\"Space\"}}");
+        var empty = (Contracts.Settings.V1.UpdateSettingsRequest)await Read(patch, "{}");
+
+        Assert.Equal(["master_volume", "language", "key_bindings"], update.UpdateMask.Paths);
+        Assert.Equal(40, update.Settings.MasterVolume);
+        Assert.Empty(empty.UpdateMask.Paths);
+    }
+
+    [Fact]
     public async Task Query_parameters_fill_fields_by_json_or_proto_name()
     {
         var delete = (DeleteRequest)await Read(Delete, body: null, key: "k", query: "?expectedVersion=4");
