@@ -61,6 +61,7 @@ public sealed class CapacityTests(NatsServerFixture nats) : IClassFixture<NatsSe
 
             Assert.Equal("UNAVAILABLE", problem["code"]!.GetValue<string>());
             Assert.Equal("the gateway is at capacity; retry shortly", problem["detail"]!.GetValue<string>());
+            Assert.Null(problem["field"]);
             Assert.Equal(TimeSpan.FromSeconds(1), response.Headers.RetryAfter?.Delta);
             await stop.CancelAsync();
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => busy);

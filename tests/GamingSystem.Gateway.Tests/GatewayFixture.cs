@@ -1,4 +1,5 @@
 using GamingSystem.ServiceDefaults.Tests;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Hosting;
 
 namespace GamingSystem.Gateway.Tests;
@@ -8,6 +9,9 @@ public sealed class GatewayFixture : IAsyncLifetime
 {
     /// <summary>Small enough for a test to exceed cheaply, large enough for a body over NATS's 1 MiB max_payload.</summary>
     public const int MaxRequestBodyBytes = 3 * 1024 * 1024;
+
+    /// <summary>An endpoint that throws, standing for any bug the gateway's own code may have.</summary>
+    public const string ThrowingPath = "/test/throws";
 
     private readonly NatsServerFixture _nats = new();
     private IHost? _backend;
@@ -26,7 +30,8 @@ public sealed class GatewayFixture : IAsyncLifetime
             ["Gateway:MaxRequestBodyBytes"] = MaxRequestBodyBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
             // A handler that outlives this is a 504 in a second rather than in the default ten.
             ["Messaging:Client:DefaultTimeout"] = "00:00:01",
-        });
+        },
+        app => app.MapGet(ThrowingPath, string () => throw new InvalidOperationException("secret internals")));
     }
 
     public async Task DisposeAsync()

@@ -27,7 +27,7 @@ internal sealed class GatewayHost : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<GatewayHost> StartAsync(string natsConnectionString, IDictionary<string, string?>? settings = null)
+    public static async Task<GatewayHost> StartAsync(string natsConnectionString, IDictionary<string, string?>? settings = null, Action<WebApplication>? extraEndpoints = null)
     {
         var builder = WebApplication.CreateBuilder();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { [$"ConnectionStrings:{ResourceNames.Nats}"] = natsConnectionString });
@@ -41,6 +41,7 @@ internal sealed class GatewayHost : IAsyncDisposable
         app.UseGateway();
         app.MapDefaultEndpoints();
         app.MapContractRoutes(ContractRegistry.Services);
+        extraEndpoints?.Invoke(app);
         await app.StartAsync();
 
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.Single()

@@ -154,7 +154,27 @@ public sealed class GatewayHttpTests(GatewayFixture gateway) : IClassFixture<Gat
 
         using var response = await Http.SendAsync(request);
 
-        await AssertTooLarge(response, $"limit of {GatewayFixture.MaxRequestBodyBytes} bytes");
+        var problem = await AssertTooLarge(response, $"limit of {GatewayFixture.MaxRequestBodyBytes} bytes");
+        Assert.Equal("body", problem["field"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void Kestrel_cuts_a_body_off_at_twice_the_gateways_limit()
+    {
+        var kestrel = gateway.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>>().Value;
+
+        Assert.Equal(2L * GatewayFixture.MaxRequestBodyBytes, kestrel.Limits.MaxRequestBodySize);
+    }
+
+    [Fact]
+    public async Task An_exception_nothing_caught_is_a_500_problem_as_internal_without_its_message()
+    {
+        using var response = await Http.GetAsync(GatewayFixture.ThrowingPath);
+        var problem = await Problem(response, HttpStatusCode.InternalServerError);
+
+        Assert.Equal("INTERNAL", problem["code"]!.GetValue<string>());
+        Assert.Equal("the gateway failed unexpectedly", problem["detail"]!.GetValue<string>());
+        Assert.DoesNotContain("secret internals", problem.ToJsonString());
     }
 
     [Fact]
