@@ -46,6 +46,7 @@ public sealed class StateRulesTests
         var error = Assert.Throws<ServiceException>(() => StateRules.ExpectedVersion(-1));
 
         Assert.Equal("expectedVersion", error.Error.Field);
+        Assert.Equal("expectedVersion: must be 0 (key must not exist) or a version returned earlier", error.Message);
     }
 
     [Fact]

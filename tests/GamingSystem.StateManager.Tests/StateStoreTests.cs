@@ -264,6 +264,32 @@ public sealed class StateStoreTests(RedisServerFixture redis) : IClassFixture<Re
     }
 
     [Fact]
+    public async Task A_key_equal_to_the_prefix_is_listed_first()
+    {
+        var prefix = NewKey("self");
+        await _store.PutAsync(prefix, Bytes("self"), null, 0);
+        await _store.PutAsync(prefix + "/child", Bytes("child"), null, 0);
+
+        var (entries, _) = await _store.ListAsync(prefix, null, 10);
+
+        Assert.Equal([prefix, prefix + "/child"], entries.Select(e => e.Key));
+    }
+
+    [Fact]
+    public async Task Data_index_and_version_counter_live_under_one_hash_tag_with_stable_names()
+    {
+        // Redis Cluster runs a script only if all its keys hash to one slot ({state-manager}), and data written by
+        // an earlier release must still be found: the names are part of the stored format.
+        var key = NewKey("layout");
+        var put = await _store.PutAsync(key, Bytes("one"), null, 0);
+        var db = redis.Redis.GetDatabase();
+
+        Assert.Equal("one", (string?)await db.HashGetAsync($"{{state-manager}}:data:{key}", "value"));
+        Assert.NotNull(await db.SortedSetScoreAsync("{state-manager}:index", key));
+        Assert.True((long)await db.StringGetAsync("{state-manager}:version") >= put.Version);
+    }
+
+    [Fact]
     public async Task An_empty_prefix_lists_from_the_first_key()
     {
         var key = "\u0001" + Guid.NewGuid().ToString("N");
