@@ -60,10 +60,12 @@ public sealed class LoadTests(NatsServerFixture nats) : IClassFixture<NatsServer
     [Fact]
     public async Task Waiting_requests_are_bounded_by_their_bytes_as_well_as_their_number()
     {
+        // The bound is exactly one waiting request of this size: at the bound is allowed, past it is not.
+        var medium = new PutRequest { Key = "medium", Value = ByteString.CopyFrom(new byte[40 * 1024]) };
         using var service = TestService.Build(nats.ConnectionString, handlers => handlers
             .AddHandler<TestService.ScriptedGetHandler>().AddHandler<TestService.PutHandler>()
             .AddHandler<TestService.DeleteHandler>().AddHandler<TestService.ListHandler>()
-            .WithMaxConcurrency(1, maxWaiting: 100, maxWaitingBytes: 64 * 1024));
+            .WithMaxConcurrency(1, maxWaiting: 100, maxWaitingBytes: medium.CalculateSize()));
         var refusals = new ConcurrentQueue<string?>();
         using var listener = RefusalListener(refusals);
         await service.StartAsync();
@@ -76,33 +78,41 @@ public sealed class LoadTests(NatsServerFixture nats) : IClassFixture<NatsServer
             var large = ByteString.CopyFrom(new byte[100 * 1024]);
             Assert.Equal(1, (await client.RequestAsync<PutResponse>(Put, new PutRequest { Key = "large-alone", Value = large })).Version);
 
-            // One request holds the only slot until its deadline; a small one may wait behind it.
-            var running = client.RequestAsync<GetResponse>(Get, new GetRequest { Key = "hang" }, new CallOptions { Timeout = TimeSpan.FromSeconds(2) });
-            await WaitUntilAsync(() => probe.Calls.Any(c => c.Key == "hang"));
-            var small = client.RequestAsync<PutResponse>(Put, new PutRequest { Key = "small" }, new CallOptions { Timeout = TimeSpan.FromSeconds(10) });
+            // One request holds the only slot until its deadline; one of exactly the bound may wait behind it.
+            var running = HoldTheSlotAsync(client, "hang");
+            await WaitUntilAsync(() => probe.Calls.Count(c => c.Key == "hang") == 1);
+            var waiting = client.RequestAsync<PutResponse>(Put, medium, new CallOptions { Timeout = TimeSpan.FromSeconds(10) });
 
-            // Two waiters are far below the count of 100, but 100 KiB is over the 64 KiB bound: refused at once.
+            // Two waiters are far below the count of 100, but their bytes are over the bound: refused at once.
             var watch = Stopwatch.StartNew();
             var refused = await Assert.ThrowsAsync<ServiceException>(() => client.RequestAsync<PutResponse>(
                 Put, new PutRequest { Key = "large-waiting", Value = large }, new CallOptions { Timeout = TimeSpan.FromSeconds(10) }));
 
             Assert.Equal(ErrorCode.Unavailable, refused.Code);
-            Assert.Contains("65536 bytes waiting", refused.Message);
+            Assert.Contains($"{medium.CalculateSize()} bytes waiting", refused.Message);
             Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1), $"the refusal took {watch.Elapsed}");
             Assert.Contains("full", refusals);
-            Assert.False(small.IsCompleted, "the small request should still be waiting for the slot");
+            Assert.False(waiting.IsCompleted, "the request at the bound should still be waiting for the slot");
             Assert.DoesNotContain(probe.Calls, c => c.Key == "large-waiting");
 
-            // When the slot frees, the waiter runs, and its bytes no longer count: a large request may wait again.
+            // When the slot frees, the waiter runs, and neither its bytes nor the refused ones count any more: another
+            // request of exactly the bound may wait again.
             Assert.Equal(ErrorCode.DeadlineExceeded, (await Assert.ThrowsAsync<ServiceException>(() => running)).Code);
-            await small;
-            Assert.Equal(1, (await client.RequestAsync<PutResponse>(Put, new PutRequest { Key = "large-later", Value = large })).Version);
+            await waiting;
+            var again = HoldTheSlotAsync(client, "hang");
+            await WaitUntilAsync(() => probe.Calls.Count(c => c.Key == "hang") == 2);
+            var waitingAgain = client.RequestAsync<PutResponse>(Put, medium, new CallOptions { Timeout = TimeSpan.FromSeconds(10) });
+            Assert.Equal(ErrorCode.DeadlineExceeded, (await Assert.ThrowsAsync<ServiceException>(() => again)).Code);
+            await waitingAgain;
         }
         finally
         {
             await service.StopAsync();
         }
     }
+
+    private static Task<GetResponse> HoldTheSlotAsync(ServiceClient client, string key) =>
+        client.RequestAsync<GetResponse>(Get, new GetRequest { Key = key }, new CallOptions { Timeout = TimeSpan.FromSeconds(2) });
 
     [Fact]
     public void The_bounds_are_checked_when_set()
