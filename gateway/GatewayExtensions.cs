@@ -57,6 +57,8 @@ internal static class GatewayExtensions
             {
                 StatusCodes.Status404NotFound => ("NOT_FOUND", details.Detail ?? $"no route for {http.Request.Method} {http.Request.Path}"),
                 StatusCodes.Status405MethodNotAllowed => ("METHOD_NOT_ALLOWED", $"{http.Request.Method} is not allowed on {http.Request.Path}; allowed: {http.Response.Headers.Allow}"),
+                // An exception nothing caught: the same code a service's unexpected failure has, not the framework's title.
+                StatusCodes.Status500InternalServerError => ("INTERNAL", details.Detail ?? "the gateway failed unexpectedly"),
                 _ => (details.Title?.ToUpperInvariant().Replace(' ', '_') ?? "ERROR", details.Detail),
             };
         });

@@ -34,7 +34,7 @@ internal sealed record HttpRoute(MethodDescriptor Method, string Verb, string Pa
         }
     }
 
-    private static HttpRoute Create(MethodDescriptor method, HttpRule rule)
+    internal static HttpRoute Create(MethodDescriptor method, HttpRule rule)
     {
         var (verb, template) = rule.PatternCase switch
         {

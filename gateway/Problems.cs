@@ -1,3 +1,4 @@
+using System.Globalization;
 using GamingSystem.Contracts.Common.V1;
 using GamingSystem.ServiceDefaults.Messaging;
 
@@ -26,6 +27,11 @@ internal static class Problems
             extensions["details"] = new Dictionary<string, string>(error.Details);
         }
 
+        if (RetryAfter(error) is { } seconds)
+        {
+            context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        }
+
         return Results.Problem(
             detail: error.Message,
             instance: context.Request.Path,
@@ -34,6 +40,16 @@ internal static class Problems
             type: $"https://gamingsystem.dev/problems/{code.ToLowerInvariant().Replace('_', '-')}",
             extensions: extensions);
     }
+
+    /// <summary>
+    /// A service that refuses for lack of capacity says when to come back (<c>retry_after_ms</c>); HTTP clients and
+    /// proxies read that from Retry-After, in whole seconds, rounded up so that "soon" never becomes "now".
+    /// </summary>
+    private static long? RetryAfter(Error error) =>
+        error.Details.TryGetValue(ServiceException.RetryAfterDetail, out var text)
+        && long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var milliseconds)
+            ? (milliseconds + 999) / 1000
+            : null;
 
     public static IResult From(ErrorCode code, string message, HttpContext context, string? field = null) =>
         From(new Error { Code = code, Message = message, Field = field ?? string.Empty }, context);

@@ -129,7 +129,7 @@ internal static class RequestReader
         }
     }
 
-    private static void SetScalar(IMessage message, FieldDescriptor field, string text, string name)
+    internal static void SetScalar(IMessage message, FieldDescriptor field, string text, string name)
     {
         if (field.IsRepeated || field.IsMap || field.FieldType is FieldType.Message or FieldType.Group)
         {

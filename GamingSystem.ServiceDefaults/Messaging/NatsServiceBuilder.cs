@@ -65,17 +65,26 @@ public sealed class NatsServiceBuilder
 
     /// <summary>
     /// Limit on requests this instance handles at once (default 256), and on those that may wait for a slot
-    /// (default as many); past both, a request is refused at once with UNAVAILABLE, so the caller can retry
-    /// elsewhere instead of waiting out its deadline in a queue that only grows.
+    /// (default as many, holding at most <see cref="DefaultMaxWaitingBytes"/> of messages between them); past
+    /// either, a request is refused at once with UNAVAILABLE, so the caller can retry elsewhere instead of
+    /// waiting out its deadline in a queue that only grows.
     /// </summary>
-    public NatsServiceBuilder WithMaxConcurrency(int maxConcurrentRequests, int? maxWaiting = null)
+    public NatsServiceBuilder WithMaxConcurrency(int maxConcurrentRequests, int? maxWaiting = null, long? maxWaitingBytes = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxConcurrentRequests, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(maxWaiting ?? 0);
+        ArgumentOutOfRangeException.ThrowIfNegative(maxWaitingBytes ?? 0);
         _registration.MaxConcurrency = maxConcurrentRequests;
         _registration.MaxWaiting = maxWaiting ?? maxConcurrentRequests;
+        _registration.MaxWaitingBytes = maxWaitingBytes ?? DefaultMaxWaitingBytes;
         return this;
     }
+
+    /// <summary>
+    /// 64 MiB: room for 256 waiting requests of a typical size (a few KiB), but not for 256 at NATS's 4 MiB
+    /// max_payload, which would be a gigabyte held for callers that will likely time out anyway.
+    /// </summary>
+    public const long DefaultMaxWaitingBytes = 64L * 1024 * 1024;
 
     private MethodDescriptor FindMethod(Type handlerType, Type requestType, Type responseType)
     {
@@ -129,6 +138,8 @@ internal sealed class ServiceRegistration(ServiceDescriptor service)
     public int MaxConcurrency { get; set; } = 256;
 
     public int MaxWaiting { get; set; } = 256;
+
+    public long MaxWaitingBytes { get; set; } = NatsServiceBuilder.DefaultMaxWaitingBytes;
 
     public BoundMethod Bind(MethodDescriptor method, IServiceProvider services, StreamCallServer streams) =>
         Handlers[method.Name](services, streams);

@@ -33,6 +33,7 @@ internal sealed partial class NatsServiceHost(
     private readonly SemaphoreSlim _slotFreed = new(0);
     private readonly string _serviceName = ServiceSubjects.ServiceName(registration.Service);
     private readonly CallReplies _replies = new(nats, logger);
+    private readonly WaitingBytes _waitingBytes = new(registration.MaxWaitingBytes);
     private INatsSvcServer? _server;
     // Requests running or waiting for a slot; above MaxConcurrency the difference is the waiters.
     private int _inFlight;
@@ -127,7 +128,10 @@ internal sealed partial class NatsServiceHost(
     private ValueTask DispatchAsync(NatsSvcMsg<IMessage> msg, MethodDescriptor method, BoundMethod handler)
     {
         var inFlight = Interlocked.Increment(ref _inFlight);
-        if (_draining.IsCancellationRequested || inFlight > registration.MaxConcurrency + registration.MaxWaiting)
+        var waits = inFlight > registration.MaxConcurrency;
+        if (_draining.IsCancellationRequested
+            || inFlight > registration.MaxConcurrency + registration.MaxWaiting
+            || (waits && !_waitingBytes.TryAdd(WaitingBytes.SizeOf(msg.Data))))
         {
             Interlocked.Decrement(ref _inFlight);
             _ = RefuseAsync(msg, method, full: !_draining.IsCancellationRequested);
@@ -136,7 +140,7 @@ internal sealed partial class NatsServiceHost(
 
         // Runs inline until the handler's first real await, which is where concurrency pays: a handler that
         // completes synchronously costs no thread-pool hop, and one awaiting Redis frees the loop at once.
-        _ = ProcessAsync(msg, method, handler, waitForSlot: inFlight > registration.MaxConcurrency);
+        _ = ProcessAsync(msg, method, handler, waitForSlot: waits);
         return ValueTask.CompletedTask;
     }
 
@@ -144,9 +148,9 @@ internal sealed partial class NatsServiceHost(
     {
         MessagingTelemetry.ServerRefused.Add(1, new KeyValuePair<string, object?>("reason", full ? "full" : "stopping"));
         var error = ServiceException.Unavailable(full
-            ? $"{_serviceName} is at capacity ({registration.MaxConcurrency} running, {registration.MaxWaiting} waiting); retry shortly"
+            ? $"{_serviceName} is at capacity ({registration.MaxConcurrency} running, {registration.MaxWaiting} or {registration.MaxWaitingBytes} bytes waiting); retry shortly"
             : $"{_serviceName} is stopping; retry on another instance").Error;
-        error.Details["retry_after_ms"] = full ? "100" : "0";
+        error.Details[ServiceException.RetryAfterDetail] = full ? "100" : "0";
         LogRequestRefused(method.FullName, error.Message);
         await _replies.ReplyErrorAsync(msg, error).ConfigureAwait(false);
     }
@@ -161,10 +165,13 @@ internal sealed partial class NatsServiceHost(
             }
             catch (OperationCanceledException)
             {
+                _waitingBytes.Remove(WaitingBytes.SizeOf(msg.Data));
                 ReleaseSlot();
                 await RefuseAsync(msg, method, full: false).ConfigureAwait(false);
                 return;
             }
+
+            _waitingBytes.Remove(WaitingBytes.SizeOf(msg.Data));
         }
 
         var started = time.GetTimestamp();

@@ -35,6 +35,9 @@ public sealed class ServiceException : Exception
 
     private const string TooLargeDetail = "too_large";
 
+    /// <summary>The detail in which a refusing service says how many milliseconds to wait before trying again.</summary>
+    public const string RetryAfterDetail = "retry_after_ms";
+
     public static ServiceException NotFound(string message) => new(ErrorCode.NotFound, message);
 
     public static ServiceException AlreadyExists(string message) => new(ErrorCode.AlreadyExists, message);

@@ -7,9 +7,6 @@ namespace GamingSystem.Benchmarks;
 /// <summary>A private nats-server on a free loopback port, started for this run and killed with it.</summary>
 internal sealed class NatsServerProcess : IAsyncDisposable
 {
-    // setpriv asks the kernel to kill nats-server if this process dies without running DisposeAsync (Ctrl+C, SIGKILL).
-    private const string SetPriv = "/usr/bin/setpriv";
-
     private readonly Process _process;
     private readonly string _storeDirectory;
 
@@ -30,18 +27,22 @@ internal sealed class NatsServerProcess : IAsyncDisposable
         }
 
         var port = FreePort.Next();
-        var start = File.Exists(SetPriv)
-            ? new ProcessStartInfo(SetPriv) { ArgumentList = { "--pdeathsig", "KILL", "--", serverPath } }
-            : new ProcessStartInfo(serverPath);
         // JetStream for the event cases, its store in a folder of this run.
         var store = Directory.CreateTempSubdirectory("gaming-bench-js-").FullName;
-        foreach (var argument in new[] { "-a", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-js", "-sd", store })
+        // Through a shell that holds the server only while this process holds the shell's stdin: when the benchmark
+        // dies without running DisposeAsync (Ctrl+C, SIGKILL), the kernel closes the pipe and the server goes too.
+        // (setpriv --pdeathsig fires when the forking *thread* exits, which in .NET may be any pool thread.)
+        var start = new ProcessStartInfo("sh")
         {
-            start.ArgumentList.Add(argument);
-        }
-
-        start.RedirectStandardError = true;
-        start.RedirectStandardOutput = true;
+            ArgumentList =
+            {
+                "-c", "\"$0\" \"$@\" & server=$!; read -r _; kill $server; wait $server",
+                serverPath, "-a", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-js", "-sd", store,
+            },
+            RedirectStandardInput = true,
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+        };
         var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {serverPath}.");
         // Drain its log so a full pipe never blocks the server.
         process.ErrorDataReceived += static (_, _) => { };
@@ -58,8 +59,18 @@ internal sealed class NatsServerProcess : IAsyncDisposable
     {
         if (!_process.HasExited)
         {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync().ConfigureAwait(false);
+            // Closing the shell's stdin stops the server; a kill of the tree is the fallback if it does not go.
+            _process.StandardInput.Close();
+            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            try
+            {
+                await _process.WaitForExitAsync(grace.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                _process.Kill(entireProcessTree: true);
+                await _process.WaitForExitAsync().ConfigureAwait(false);
+            }
         }
 
         _process.Dispose();
@@ -73,7 +84,7 @@ internal sealed class NatsServerProcess : IAsyncDisposable
         {
             if (process.HasExited)
             {
-                throw new InvalidOperationException($"nats-server exited with code {process.ExitCode} before accepting connections.");
+                throw new InvalidOperationException($"nats-server (through sh) exited with code {process.ExitCode} before accepting connections.");
             }
 
             try
