@@ -18,11 +18,16 @@ var stateManager = builder.AddService<Projects.StateManager>(ResourceNames.State
     .WithReference(nats).WaitFor(nats)
     .WithReference(redis).WaitFor(redis);
 
+var settings = builder.AddService<Projects.Settings>(ResourceNames.Settings)
+    .WithReference(nats).WaitFor(nats)
+    .WithReference(redis).WaitFor(redis);
+
 // http://localhost:8000 unless overridden (--Gateway:Port 8001); the test host picks a random port instead.
 builder.AddService<Projects.Gateway>(ResourceNames.Gateway, port: builder.Configuration.GetValue("Gateway:Port", 8000))
     .WithExternalHttpEndpoints()
     .WithReference(nats).WaitFor(nats)
     .WithReference(auth).WaitFor(auth)
-    .WithReference(stateManager).WaitFor(stateManager);
+    .WithReference(stateManager).WaitFor(stateManager)
+    .WithReference(settings).WaitFor(settings);
 
 builder.Build().Run();

@@ -12,4 +12,5 @@ public static class ResourceNames
     public const string StateManager = "state-manager";
     public const string EventBus = "event-bus";
     public const string Auth = "auth";
+    public const string Settings = "settings";
 }

@@ -56,6 +56,26 @@ public sealed class GatewayAuthTests(SystemFixture system)
     }
 
     [Fact]
+    public async Task A_player_reads_and_patches_their_own_settings_through_the_gateway()
+    {
+        var token = await LoginAsync();
+        var other = await LoginAsync();
+
+        var (defaultsStatus, defaults) = await _api.SendAsync(HttpMethod.Get, "/api/v1/settings/me", token: token);
+        var (patchStatus, patched) = await _api.SendAsync(HttpMethod.Patch, "/api/v1/settings/me", "{\"masterVolume\":40}", token: token);
+        var (badStatus, bad) = await _api.SendAsync(HttpMethod.Patch, "/api/v1/settings/me", "{\"musicVolume\":101}", token: token);
+        var (_, theirs) = await _api.SendAsync(HttpMethod.Get, "/api/v1/settings/me", token: other);
+
+        Assert.Equal(HttpStatusCode.OK, defaultsStatus);
+        Assert.Equal(HttpStatusCode.OK, patchStatus);
+        Assert.Equal(40, patched["masterVolume"]!.GetValue<int>());
+        Assert.Equal(defaults["musicVolume"]!.GetValue<int>(), patched["musicVolume"]!.GetValue<int>());
+        Assert.Equal(defaults["playerId"]!.GetValue<string>(), patched["playerId"]!.GetValue<string>());
+        Assert.Equal((HttpStatusCode.BadRequest, "musicVolume"), (badStatus, bad["field"]!.GetValue<string>()));
+        Assert.NotEqual(40, theirs["masterVolume"]!.GetValue<int>());
+    }
+
+    [Fact]
     public async Task The_gateway_serves_its_openapi_document()
     {
         using var response = await system.Gateway.GetAsync("/openapi/v1.json");
