@@ -1,8 +1,8 @@
 using System.Text.Json.Nodes;
 using GamingSystem.Contracts;
 using GamingSystem.Contracts.Common.V1;
-using Google.Protobuf.Reflection;
 using GamingSystem.ServiceDefaults.Messaging;
+using Google.Protobuf.Reflection;
 using ServiceDescriptor = Google.Protobuf.Reflection.ServiceDescriptor;
 
 namespace GamingSystem.Gateway;

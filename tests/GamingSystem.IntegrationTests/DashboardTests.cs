@@ -69,6 +69,12 @@ public sealed partial class DashboardTests(DashboardTests.RunningAppHost system)
 
         Assert.Contains("/login", page.Url, StringComparison.Ordinal);
         Assert.DoesNotContain("state-manager", await page.ContentAsync(), StringComparison.Ordinal);
+
+        // A made-up token is no better than none.
+        await page.GotoAsync(new Uri(system.AppHost.Dashboard, "/login?t=0123456789abcdef0123456789abcdef").ToString());
+        await page.GotoAsync(system.AppHost.Dashboard.ToString());
+        Assert.Contains("/login", page.Url, StringComparison.Ordinal);
+        Assert.DoesNotContain("state-manager", await page.ContentAsync(), StringComparison.Ordinal);
     }
 
     [GeneratedRegex("Trace Id: ([0-9a-f]+)")]
