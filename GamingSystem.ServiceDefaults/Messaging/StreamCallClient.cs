@@ -97,20 +97,7 @@ internal sealed class ClientStream : IAsyncDisposable
     }
 
     /// <summary>The next chunk, or null at the end of the stream. Calling it says the reader has taken the previous chunks.</summary>
-    public ValueTask<IMessage?> ReadAsync()
-    {
-        // Most chunks are already parsed in the current frame and owe no ack: handed out without a state machine.
-        if (_nextInFrame < _frame.Length && _delivered - _acked < _ackEvery && !_finished && !_call.CallerToken.IsCancellationRequested)
-        {
-            Volatile.Write(ref _taken, _delivered);
-            _delivered++;
-            return ValueTask.FromResult<IMessage?>(_frame[_nextInFrame++]);
-        }
-
-        return ReadSlowAsync();
-    }
-
-    private async ValueTask<IMessage?> ReadSlowAsync()
+    public async ValueTask<IMessage?> ReadAsync()
     {
         if (_finished)
         {
