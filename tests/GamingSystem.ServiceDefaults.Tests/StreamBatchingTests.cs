@@ -27,8 +27,9 @@ public sealed class StreamBatchingTests(SmallPayloadNatsServerFixture nats) : IC
         var frames = await sniffer.WaitForChunksAsync(10_000);
         AssertNumberedInOrder(frames);
         Assert.All(frames, f => Assert.InRange(f.Count, 1, StreamFrameWriter.MaxChunks));
-        // A producer that always has its next chunk ready fills frames; credit waits may cut a few short.
-        Assert.True(frames.Count <= 10_000 / 16, $"{frames.Count} frames for 10,000 chunks");
+        // A producer that always has its next chunk ready fills frames (157 of 64 would do); credit waits, and the
+        // pump's thread losing its core on a busy machine (the frame's first chunk waits past the hold limit), cut some short.
+        Assert.True(frames.Count <= 10_000 / 8, $"{frames.Count} frames for 10,000 chunks");
     }
 
     [Fact]
@@ -80,21 +81,20 @@ public sealed class StreamBatchingTests(SmallPayloadNatsServerFixture nats) : IC
     }
 
     [Fact]
-    public async Task A_producer_busy_without_awaiting_still_sends_each_chunk_when_it_is_made()
+    public async Task A_producer_busy_without_awaiting_still_sends_each_chunk_alone()
     {
-        const int BusyMs = 150;
         await using var run = await Running.StartAsync(nats.ConnectionString);
-        var arrived = new List<TimeSpan>();
-        var watch = Stopwatch.StartNew();
+        await using var sniffer = await FrameSniffer.StartAsync(nats.ConnectionString);
 
-        await foreach (var _ in run.Client.StreamAsync<CountChunk>(StreamTestService.Count, new CountRequest { Count = 4, BusyMs = BusyMs }, Patient))
-        {
-            arrived.Add(watch.Elapsed);
-        }
+        // Each chunk takes 100 ms of work with no await in it: the SDK sees how long the step took and sends the
+        // chunk at once rather than wait for the next. (Arrival times would say it less reliably: the sleeping
+        // handler holds one of the test process's few pool threads, which NATS.Net's sending loop also needs.)
+        var received = await run.ReadAllAsync(new CountRequest { Count = 4, BusyMs = 100 });
 
-        // Chunks held for the next would arrive together; sent when made, they arrive a chunk's work apart.
-        Assert.Equal(4, arrived.Count);
-        Assert.All(arrived.Zip(arrived.Skip(1)), pair => Assert.True(pair.Second - pair.First > TimeSpan.FromMilliseconds(BusyMs / 2), $"arrived at {string.Join(", ", arrived)}"));
+        Assert.Equal([1, 2, 3, 4], received);
+        var frames = await sniffer.WaitForChunksAsync(4);
+        Assert.Equal([1L, 2L, 3L, 4L], frames.Select(f => f.First));
+        Assert.All(frames, f => Assert.Equal(1, f.Count));
     }
 
     private static void AssertNumberedInOrder(IReadOnlyList<SniffedFrame> frames)
