@@ -50,10 +50,10 @@ internal sealed partial class CallReplies(INatsConnection nats, ILogger logger)
     }
 
     /// <summary>One frame of a stream; unlike a reply, a frame that cannot be sent is the caller's problem to hear of, so this throws.</summary>
-    public ValueTask PublishFrameAsync(string inbox, IMessage? body, NatsHeaders headers) =>
-        body is null
+    public ValueTask PublishFrameAsync(string inbox, ReadOnlyMemory<byte> body, NatsHeaders headers) =>
+        body.IsEmpty
             ? nats.PublishAsync(inbox, headers: headers, cancellationToken: Token)
-            : nats.PublishAsync(inbox, body, headers, serializer: ProtobufSerializer.Instance, cancellationToken: Token);
+            : nats.PublishAsync(inbox, body, headers, serializer: NatsRawSerializer<ReadOnlyMemory<byte>>.Default, cancellationToken: Token);
 
     [LoggerMessage(EventId = 103, Level = LogLevel.Warning, Message = "Could not send the reply for {Subject}")]
     private partial void LogReplyFailed(Exception exception, string subject);

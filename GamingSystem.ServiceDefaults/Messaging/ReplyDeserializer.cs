@@ -40,7 +40,7 @@ public sealed class ReplyDeserializer(MethodDescriptor method) : INatsDeserializ
         }
     }
 
-    private static Error ReadError(NatsHeaders headers, string description, in ReadOnlySequence<byte> buffer)
+    internal static Error ReadError(NatsHeaders headers, string description, in ReadOnlySequence<byte> buffer)
     {
         if (!buffer.IsEmpty)
         {

@@ -324,6 +324,8 @@ public sealed partial class ServiceClient
         public ServiceBreaker Breaker { get; } = breaker;
 
         public ReplyDeserializer Replies { get; } = new(method);
+
+        public StreamFrameDeserializer Frames { get; } = new(method);
     }
 
     internal readonly record struct Call(

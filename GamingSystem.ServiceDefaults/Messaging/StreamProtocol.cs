@@ -9,27 +9,34 @@ namespace GamingSystem.ServiceDefaults.Messaging;
 /// caller -> svc.&lt;service&gt;.v1.&lt;method&gt;   request, reply-to = the caller's inbox
 ///                                   Gaming-Deadline, Gaming-Stream-Window: W, trace context
 /// service -> inbox    open          Gaming-Stream-Control: &lt;subject the service listens on&gt;, no body
-/// service -> inbox    chunk n       Gaming-Stream-Seq: n (1, 2, 3, ...), body = the response message
+/// service -> inbox    chunks        Gaming-Stream-First: n, Gaming-Stream-Count: k (chunks n .. n+k-1, k &gt;= 1),
+///                                   body = k times (varint length, encoded response message)
 /// service -> inbox    end           Gaming-Stream-End: &lt;number of chunks sent&gt;, no body
 /// service -> inbox    error         NATS micro error reply (Nats-Service-Error, Nats-Service-Error-Code,
 ///                                   body = gaming.common.v1.Error); ends the stream, before or after chunks
 /// caller -> control   ack           Gaming-Stream-Ack: n (cumulative: the reader has taken chunks 1..n)
 /// caller -> control   cancel        Gaming-Stream-Cancel: &lt;reason&gt;
 /// </code>
-/// Flow control: the service sends chunk n only once n &lt;= last ack + W (the request itself grants 1..W), so at
-/// most W chunks are ever in flight or buffered at the caller. The caller acks in batches of W/4 as its reader
-/// takes chunks, and repeats its last ack every <see cref="HeartbeatInterval"/> while the stream is open: a
-/// service that hears nothing for <see cref="CallerSilenceLimit"/> treats the caller as gone (process died,
-/// connection lost) and cancels the handler. The caller ends a call that sends nothing for its idle timeout
-/// (DEADLINE_EXCEEDED), and the whole call by its deadline, instead of a total timeout. A gap or a reordering in
-/// the sequence, or an end count that disagrees, fails the call with DATA_LOSS rather than returning a hole.
-/// Control subjects are inboxes (<c>_INBOX.</c>), which every service may already subscribe to and publish on.
+/// Chunks are numbered 1, 2, 3, ... and a frame carries a run of them: as many as the producer has ready (up to
+/// <see cref="StreamFrameWriter.MaxChunks"/> or <see cref="StreamFrameWriter.MaxBytes"/>, and never more than the
+/// server's max_payload), so a fast producer pays NATS's per-message cost once per frame, and a slow one sends
+/// each chunk as soon as it is made. Flow control counts chunks, not frames: the service sends chunk n only once
+/// n &lt;= last ack + W (the request itself grants 1..W), so at most W chunks are ever in flight or buffered at
+/// the caller. The caller acks in batches as its reader takes chunks, and repeats its last ack every
+/// <see cref="HeartbeatInterval"/> while the stream is open: a service that hears nothing for
+/// <see cref="CallerSilenceLimit"/> treats the caller as gone (process died, connection lost) and cancels the
+/// handler. The caller ends a call that sends nothing for its idle timeout (DEADLINE_EXCEEDED), and the whole
+/// call by its deadline, instead of a total timeout. A gap or a reordering in the numbering, a frame whose body
+/// does not hold the chunks its headers announce, or an end count that disagrees, fails the call with DATA_LOSS
+/// rather than returning a hole. Control subjects are inboxes (<c>_INBOX.</c>), which every service may already
+/// subscribe to and publish on.
 /// </summary>
 internal static class StreamProtocol
 {
     public const string Window = "Gaming-Stream-Window";
     public const string Control = "Gaming-Stream-Control";
-    public const string Sequence = "Gaming-Stream-Seq";
+    public const string First = "Gaming-Stream-First";
+    public const string Count = "Gaming-Stream-Count";
     public const string End = "Gaming-Stream-End";
     public const string Ack = "Gaming-Stream-Ack";
     public const string Cancel = "Gaming-Stream-Cancel";

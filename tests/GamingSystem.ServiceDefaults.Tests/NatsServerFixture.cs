@@ -5,12 +5,15 @@ using System.Net.Sockets;
 namespace GamingSystem.ServiceDefaults.Tests;
 
 /// <summary>A real nats-server with JetStream on a free loopback port, shared by the tests of a class.</summary>
-public sealed class NatsServerFixture : IAsyncLifetime
+public class NatsServerFixture : IAsyncLifetime
 {
     private readonly string _storeDirectory = Directory.CreateTempSubdirectory("gaming-tests-js-").FullName;
     private Process? _process;
 
     public string ConnectionString { get; private set; } = string.Empty;
+
+    /// <summary>A configuration file's text for the server, for limits the command line cannot set; none by default.</summary>
+    protected virtual string? Configuration => null;
 
     public async Task InitializeAsync()
     {
@@ -19,7 +22,7 @@ public sealed class NatsServerFixture : IAsyncLifetime
             ?? throw new InvalidOperationException("nats-server is not installed: sudo apt-get install nats-server");
         // Through a shell that holds the server only while this process holds the shell's stdin: if the test host
         // is killed (a Stryker run, a cancelled test run), the pipe closes and the server goes with it.
-        _process = Process.Start(new ProcessStartInfo("sh")
+        var start = new ProcessStartInfo("sh")
         {
             ArgumentList =
             {
@@ -30,7 +33,16 @@ public sealed class NatsServerFixture : IAsyncLifetime
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-        })!;
+        };
+        if (Configuration is { } configuration)
+        {
+            var file = Path.Combine(_storeDirectory, "nats-server.conf");
+            await File.WriteAllTextAsync(file, configuration);
+            start.ArgumentList.Add("-c");
+            start.ArgumentList.Add(file);
+        }
+
+        _process = Process.Start(start)!;
         _process.OutputDataReceived += (_, _) => { };
         _process.ErrorDataReceived += (_, _) => { };
         _process.BeginOutputReadLine();
@@ -73,4 +85,12 @@ public sealed class NatsServerFixture : IAsyncLifetime
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
+}
+
+/// <summary>A server whose max_payload is 16 KiB instead of 1 MiB, for what must stay within it.</summary>
+public sealed class SmallPayloadNatsServerFixture : NatsServerFixture
+{
+    public const int MaxPayload = 16 * 1024;
+
+    protected override string? Configuration => $"max_payload: {MaxPayload}";
 }

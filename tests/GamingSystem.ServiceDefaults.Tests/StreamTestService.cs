@@ -76,6 +76,15 @@ internal static class StreamTestService
         /// <summary>The test's reader has taken one more chunk.</summary>
         public void Take() => Interlocked.Increment(ref _taken);
 
+        /// <summary>Completes once the test's reader has taken this many chunks.</summary>
+        public async Task TakenAsync(int count, CancellationToken cancellationToken)
+        {
+            while (Volatile.Read(ref _taken) < count)
+            {
+                await Task.Delay(1, cancellationToken);
+            }
+        }
+
         public void Start(CallContext context)
         {
             TraceId = Activity.Current?.TraceId;
@@ -113,6 +122,16 @@ internal static class StreamTestService
                 if (request.DelayMs > 0)
                 {
                     await Task.Delay(request.DelayMs, context.CancellationToken);
+                }
+
+                if (request.Lockstep && n > 1)
+                {
+                    await probe.TakenAsync(n - 1, context.CancellationToken);
+                }
+
+                if (request.BusyMs > 0)
+                {
+                    Thread.Sleep(request.BusyMs);
                 }
 
                 probe.Produce();

@@ -31,6 +31,23 @@ public sealed class StreamingTests(NatsServerFixture nats) : IClassFixture<NatsS
     }
 
     [Fact]
+    public async Task Chunks_larger_than_a_frame_of_many_arrive_whole()
+    {
+        await using var run = await Running.StartAsync(nats.ConnectionString);
+        // Above the 64 KiB a frame of several chunks may carry, well within the server's 1 MiB max_payload.
+        var payload = Google.Protobuf.ByteString.CopyFrom(Enumerable.Range(0, 100 * 1024).Select(i => (byte)i).ToArray());
+        var received = new List<int>();
+
+        await foreach (var chunk in run.Client.StreamAsync<CountChunk>(StreamTestService.Count, new CountRequest { Count = 5, Payload = payload }, Patient))
+        {
+            Assert.Equal(payload, chunk.Payload);
+            received.Add(chunk.N);
+        }
+
+        Assert.Equal([1, 2, 3, 4, 5], received);
+    }
+
+    [Fact]
     public async Task A_slow_reader_keeps_the_producer_within_the_window()
     {
         const int Window = 8;

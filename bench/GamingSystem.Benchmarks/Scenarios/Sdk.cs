@@ -12,13 +12,18 @@ using NATS.Client.Core;
 namespace GamingSystem.Benchmarks.Scenarios;
 
 /// <summary>Bench served by the SDK: a generic host wired as a service's Program.cs wires it, minus HTTP and telemetry export.</summary>
-internal sealed class SdkResponder(string url) : IResponder
+/// <param name="traced">Whether NATS.Net's spans are recorded (see <see cref="SdkHost.Create"/>).</param>
+internal sealed class SdkResponder(string url, bool traced = true) : IResponder
 {
-    private readonly IHost _host = SdkHost.Create(url, "bench-service", builder => builder
-        .AddNatsService(BenchContract.Service)
-        .AddHandler<EchoHandler>()
-        .AddHandler<EchoSlowHandler>()
-        .AddHandler<StreamHandler>());
+    private readonly IHost _host = SdkHost.Create(
+        url,
+        "bench-service",
+        builder => builder
+            .AddNatsService(BenchContract.Service)
+            .AddHandler<EchoHandler>()
+            .AddHandler<EchoSlowHandler>()
+            .AddHandler<StreamHandler>(),
+        traced);
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {

@@ -84,10 +84,13 @@ internal sealed class RawStreamCaller(string url, string subject, byte[] request
     public ValueTask DisposeAsync() => _nats.DisposeAsync();
 }
 
-/// <summary>The SDK's reader: <see cref="ServiceClient.StreamAsync{TResponse}"/> to the end of the stream.</summary>
+/// <summary>
+/// The SDK's reader: <see cref="ServiceClient.StreamAsync{TResponse}"/> to the end of the stream. Untraced, like its
+/// responder: NATS.Net's tracing is process-wide, so a traced SDK host would trace the raw case's chunks as well.
+/// </summary>
 internal sealed class SdkStreamCaller(string url, int count, byte[] payload) : ICaller
 {
-    private readonly Microsoft.Extensions.Hosting.IHost _host = SdkHost.Create(url, "bench-stream-caller", _ => { });
+    private readonly Microsoft.Extensions.Hosting.IHost _host = SdkHost.Create(url, "bench-stream-caller", _ => { }, traced: false);
     private readonly StreamRequest _request = new() { Count = count, Data = ByteString.CopyFrom(payload) };
     private ServiceClient? _client;
 
