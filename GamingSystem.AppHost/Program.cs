@@ -14,6 +14,10 @@ var auth = builder.AddService<Projects.Auth>(ResourceNames.Auth)
     .WithReference(nats).WaitFor(nats)
     .WithReference(redis).WaitFor(redis);
 
+var modelManagement = builder.AddService<Projects.ModelManagement>(ResourceNames.ModelManagement)
+    .WithReference(nats).WaitFor(nats)
+    .WithReference(redis).WaitFor(redis);
+
 var stateManager = builder.AddService<Projects.StateManager>(ResourceNames.StateManager)
     .WithReference(nats).WaitFor(nats)
     .WithReference(redis).WaitFor(redis);
@@ -27,6 +31,7 @@ builder.AddService<Projects.Gateway>(ResourceNames.Gateway, port: builder.Config
     .WithExternalHttpEndpoints()
     .WithReference(nats).WaitFor(nats)
     .WithReference(auth).WaitFor(auth)
+    .WithReference(modelManagement).WaitFor(modelManagement)
     .WithReference(stateManager).WaitFor(stateManager)
     .WithReference(settings).WaitFor(settings);
 

@@ -12,5 +12,6 @@ public static class ResourceNames
     public const string StateManager = "state-manager";
     public const string EventBus = "event-bus";
     public const string Auth = "auth";
+    public const string ModelManagement = "model-management";
     public const string Settings = "settings";
 }
