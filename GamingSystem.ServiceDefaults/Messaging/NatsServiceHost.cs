@@ -86,9 +86,17 @@ internal sealed partial class NatsServiceHost(
             {
                 // Unsubscribe so that no new request arrives; those already delivered are refused while draining.
                 await _server.StopAsync(cancellationToken).ConfigureAwait(false);
+                // The server answers a PING only after what was sent before it, the UNSUBs included: once it has, no
+                // request is routed here any more, so a caller's next request goes to a replica instead of waiting
+                // out its deadline on an instance that stopped listening.
+                await nats.PingAsync(cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
+            }
+            catch (NatsException)
+            {
+                // No connection: nothing can be routed here either.
             }
         }
 

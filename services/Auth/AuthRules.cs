@@ -50,6 +50,6 @@ internal static partial class AuthRules
         }
     }
 
-    [GeneratedRegex("^[a-z0-9_-]{3,32}$")]
+    [GeneratedRegex(@"\A[a-z0-9_-]{3,32}\z")]
     private static partial Regex UsernamePattern();
 }

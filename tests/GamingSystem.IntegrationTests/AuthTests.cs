@@ -80,10 +80,12 @@ public sealed class AuthTests(SystemFixture system)
 
         var (taken, takenProblem) = await PostAsync("register", new() { ["username"] = _user, ["password"] = Password });
         var (badName, badNameProblem) = await PostAsync("register", new() { ["username"] = "No Spaces!", ["password"] = Password });
+        var (trailingNewline, newlineProblem) = await PostAsync("register", new() { ["username"] = _user + "z\n", ["password"] = Password });
         var (shortPassword, shortProblem) = await PostAsync("register", new() { ["username"] = _user + "x", ["password"] = "short" });
 
         Assert.Equal((HttpStatusCode.Conflict, "ALREADY_EXISTS"), (taken, takenProblem["code"]!.GetValue<string>()));
         Assert.Equal((HttpStatusCode.BadRequest, "username"), (badName, badNameProblem["field"]!.GetValue<string>()));
+        Assert.Equal((HttpStatusCode.BadRequest, "username"), (trailingNewline, newlineProblem["field"]!.GetValue<string>()));
         Assert.Equal((HttpStatusCode.BadRequest, "password"), (shortPassword, shortProblem["field"]!.GetValue<string>()));
     }
 
