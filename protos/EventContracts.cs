@@ -41,13 +41,16 @@ public static class EventContracts
     public static EventStreamContract StreamFor(string subject)
     {
         ArgumentException.ThrowIfNullOrEmpty(subject);
-        var streams = Streams.Where(s => s.Captures(subject)).ToArray();
-        return streams.Length == 1
+        var streams = StreamsCapturing(subject);
+        return streams.Count == 1
             ? streams[0]
-            : throw new InvalidOperationException(streams.Length == 0
+            : throw new InvalidOperationException(streams.Count == 0
                 ? $"No stream captures subject '{subject}'; add it to an EventStream in common.proto."
-                : $"Subject '{subject}' falls in {streams.Length} streams ({string.Join(", ", streams.Select(s => s.Name))}); it must fall in one.");
+                : $"Subject '{subject}' falls in {streams.Count} streams ({string.Join(", ", streams.Select(s => s.Name))}); it must fall in one.");
     }
+
+    /// <summary>The streams whose subjects capture <paramref name="subject"/> (a subject or a filter); exactly one for a valid event.</summary>
+    public static IReadOnlyList<EventStreamContract> StreamsCapturing(string subject) => [.. Streams.Where(s => s.Captures(subject))];
 
     /// <summary>NATS subject matching: <c>*</c> matches one token, a final <c>&gt;</c> one or more.</summary>
     public static bool SubjectMatches(string filter, string subject)

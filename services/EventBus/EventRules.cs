@@ -87,8 +87,8 @@ internal static class EventRules
 
     private static EventStreamContract Stream(string subject, string field)
     {
-        var streams = EventContracts.Streams.Where(s => s.Captures(subject)).ToArray();
-        return streams.Length == 1
+        var streams = EventContracts.StreamsCapturing(subject);
+        return streams.Count == 1
             ? streams[0]
             : throw ServiceException.InvalidArgument(field, $"'{subject}' must fall within one event stream ({string.Join(", ", EventContracts.Streams.SelectMany(s => s.Subjects))})");
     }

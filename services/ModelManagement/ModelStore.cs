@@ -54,31 +54,14 @@ public sealed class ModelStore(IConnectionMultiplexer redis, TimeProvider time)
     }
 
     /// <summary>Applies <paramref name="change"/> to the stored model and writes it if nobody changed it meanwhile.</summary>
-    public async Task<Model> UpdateAsync(string id, Func<Model, Task> change)
-    {
-        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+    public Task<Model> UpdateAsync(string id, Func<Model, Task> change) =>
+        CompareAndSetAsync(id, async (model, transaction) =>
         {
-            var stored = await Db.HashGetAsync(Models, id).ConfigureAwait(false);
-            if (stored.IsNull)
-            {
-                throw ServiceException.NotFound($"no model '{id}'");
-            }
-
-            var model = Model.Parser.ParseFrom((byte[])stored!);
             await change(model).ConfigureAwait(false);
             model.Version++;
             model.UpdatedAt = Timestamp.FromDateTimeOffset(time.GetUtcNow());
-            var transaction = Db.CreateTransaction();
-            transaction.AddCondition(Condition.HashEqual(Models, id, stored));
             _ = transaction.HashSetAsync(Models, id, model.ToByteArray());
-            if (await transaction.ExecuteAsync().ConfigureAwait(false))
-            {
-                return model;
-            }
-        }
-
-        throw new ServiceException(Contracts.Common.V1.ErrorCode.Aborted, $"model '{id}' kept changing under this update; try again");
-    }
+        });
 
     public async Task<IReadOnlyList<TaskDefault>> DefaultsAsync()
     {
@@ -90,7 +73,19 @@ public sealed class ModelStore(IConnectionMultiplexer redis, TimeProvider time)
     /// Sets a default after <paramref name="check"/> accepts the model, only while the model is still as checked, so
     /// a concurrent retirement cannot slip in between.
     /// </summary>
-    public async Task<Model> SetDefaultAsync(TaskType task, string id, Action<Model> check)
+    public Task<Model> SetDefaultAsync(TaskType task, string id, Action<Model> check) =>
+        CompareAndSetAsync(id, (model, transaction) =>
+        {
+            check(model);
+            _ = transaction.HashSetAsync(DefaultsKey, (int)task, id);
+            return Task.CompletedTask;
+        });
+
+    /// <summary>
+    /// Reads the model, lets <paramref name="write"/> queue writes in a transaction that runs only if the stored model
+    /// is still the one read, and tries again (a few times) when another change got in first.
+    /// </summary>
+    private async Task<Model> CompareAndSetAsync(string id, Func<Model, ITransaction, Task> write)
     {
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
@@ -101,10 +96,9 @@ public sealed class ModelStore(IConnectionMultiplexer redis, TimeProvider time)
             }
 
             var model = Model.Parser.ParseFrom((byte[])stored!);
-            check(model);
             var transaction = Db.CreateTransaction();
             transaction.AddCondition(Condition.HashEqual(Models, id, stored));
-            _ = transaction.HashSetAsync(DefaultsKey, (int)task, id);
+            await write(model, transaction).ConfigureAwait(false);
             if (await transaction.ExecuteAsync().ConfigureAwait(false))
             {
                 return model;
