@@ -166,27 +166,7 @@ public sealed class FaultTests(NatsServerFixture nats) : IClassFixture<NatsServe
             .AddHandler<TestService.DeleteHandler>().AddHandler<TestService.ListHandler>()
             .WithMaxConcurrency(1, maxWaiting: 1));
         var refusals = new System.Collections.Concurrent.ConcurrentQueue<string?>();
-        using var listener = new System.Diagnostics.Metrics.MeterListener
-        {
-            InstrumentPublished = (instrument, l) =>
-            {
-                if (instrument.Name == "gaming.rpc.server.refused")
-                {
-                    l.EnableMeasurementEvents(instrument);
-                }
-            },
-        };
-        listener.SetMeasurementEventCallback<long>((_, _, tags, _) =>
-        {
-            foreach (var tag in tags)
-            {
-                if (tag.Key == "reason")
-                {
-                    refusals.Enqueue(tag.Value?.ToString());
-                }
-            }
-        });
-        listener.Start();
+        using var listener = LoadTests.RefusalListener(refusals);
         await service.StartAsync();
         using var caller = await StartCallerAsync(nats.ConnectionString);
         var client = caller.Services.GetRequiredService<ServiceClient>();

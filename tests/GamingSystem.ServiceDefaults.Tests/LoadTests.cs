@@ -126,7 +126,8 @@ public sealed class LoadTests(NatsServerFixture nats) : IClassFixture<NatsServer
         Assert.Same(service, service.WithMaxConcurrency(1, 0, 0));
     }
 
-    private static MeterListener RefusalListener(ConcurrentQueue<string?> refusals)
+    /// <summary>Collects the reason of every refusal the SDK counts (<c>gaming.rpc.server.refused</c>).</summary>
+    internal static MeterListener RefusalListener(ConcurrentQueue<string?> refusals)
     {
         var listener = new MeterListener
         {
