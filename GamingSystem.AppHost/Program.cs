@@ -6,24 +6,25 @@ var builder = DistributedApplication.CreateBuilder(args);
 var nats = builder.AddNats(ResourceNames.Nats).WithJetStream();
 var redis = builder.AddRedis(ResourceNames.Redis);
 
-// Owns the JetStream streams' history: replay, dead letters, redrive.
-builder.AddService<Projects.EventBus>(ResourceNames.EventBus)
+// Owns the JetStream streams: creates them, replays them, dead letters, redrive. Services that publish events wait for it.
+var eventBus = builder.AddService<Projects.EventBus>(ResourceNames.EventBus)
+    .WithEventStreams()
     .WithReference(nats).WaitFor(nats);
 
 var auth = builder.AddService<Projects.Auth>(ResourceNames.Auth)
-    .WithReference(nats).WaitFor(nats)
+    .WithReference(nats).WaitFor(nats).WaitFor(eventBus)
     .WithReference(redis).WaitFor(redis);
 
 var modelManagement = builder.AddService<Projects.ModelManagement>(ResourceNames.ModelManagement)
-    .WithReference(nats).WaitFor(nats)
+    .WithReference(nats).WaitFor(nats).WaitFor(eventBus)
     .WithReference(redis).WaitFor(redis);
 
 var stateManager = builder.AddService<Projects.StateManager>(ResourceNames.StateManager)
-    .WithReference(nats).WaitFor(nats)
+    .WithReference(nats).WaitFor(nats).WaitFor(eventBus)
     .WithReference(redis).WaitFor(redis);
 
 var settings = builder.AddService<Projects.Settings>(ResourceNames.Settings)
-    .WithReference(nats).WaitFor(nats)
+    .WithReference(nats).WaitFor(nats).WaitFor(eventBus)
     .WithReference(redis).WaitFor(redis);
 
 // http://localhost:8000 unless overridden (--Gateway:Port 8001); the test host picks a random port instead.

@@ -1,5 +1,7 @@
+using GamingSystem.Contracts;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -21,10 +23,27 @@ public static class ServiceDefaultsExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
 
+        builder.AddSecretFiles();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.ConfigureOpenTelemetry();
         builder.AddDefaultHealthChecks();
         builder.Services.AddServiceDiscoveryFreeHttpDefaults();
+        return builder;
+    }
+
+    /// <summary>
+    /// Secrets the AppHost hands this process (its own NATS and Redis credentials, the gateway's signing key) come
+    /// as files, one per configuration key, in the folder <see cref="ProcessSettings.SecretsDirectory"/> names:
+    /// never in the environment, which the dashboard shows. They override what the environment says.
+    /// </summary>
+    public static TBuilder AddSecretFiles<TBuilder>(this TBuilder builder)
+        where TBuilder : IHostApplicationBuilder
+    {
+        if (Environment.GetEnvironmentVariable(ProcessSettings.SecretsDirectory) is { Length: > 0 } folder)
+        {
+            builder.Configuration.AddKeyPerFile(folder, optional: false);
+        }
+
         return builder;
     }
 

@@ -22,6 +22,7 @@ public static class MessagingExtensions
 
         // Every service may publish events; the streams they go to are created before it serves.
         builder.AddEventPublisher();
+        builder.Services.TryAddSingleton<CallerProofs>();
         var registration = new ServiceRegistration(service);
         builder.Services.AddSingleton<IHostedService>(services => new NatsServiceHost(
             registration,
@@ -48,6 +49,8 @@ public static class MessagingExtensions
             .Validate(o => o.StreamWindow is >= 1 and <= StreamProtocol.MaxWindow, $"{ServiceClientOptions.SectionName}:{nameof(ServiceClientOptions.StreamWindow)} must be 1 to {StreamProtocol.MaxWindow}")
             .Validate(o => o.StreamIdleTimeout > TimeSpan.Zero, $"{ServiceClientOptions.SectionName}:{nameof(ServiceClientOptions.StreamIdleTimeout)} must be positive")
             .ValidateOnStart();
+        services.TryAddSingleton<CallerProofs>();
+        services.TryAddSingleton<BusDenials>();
         services.TryAddSingleton<ServiceClient>();
         return services;
     }

@@ -1,3 +1,4 @@
+using GamingSystem.Contracts;
 using GamingSystem.ServiceDefaults.Messaging;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -116,6 +117,9 @@ public static class NatsClientExtensions
                     Username = Uri.UnescapeDataString(parts[0]),
                     Password = parts.Length > 1 ? Uri.UnescapeDataString(parts[1]) : null,
                 },
+                // Replies come to inboxes under the user's name, the only ones its permissions let it subscribe
+                // to: no process can read another's replies (docs/security.md).
+                InboxPrefix = $"_INBOX.{Uri.UnescapeDataString(parts[0])}",
             };
         }
 

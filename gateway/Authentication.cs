@@ -45,12 +45,17 @@ internal sealed class Authentication(ServiceClient client, IMemoryCache cache, I
         return caller;
     }
 
-    /// <summary>Logout ends the session of the request's own bearer token, whatever a body says.</summary>
+    /// <summary>Logout and the session lookup act on the request's own bearer token, whatever a body or query says.</summary>
     public static void BindSessionToken(HttpRequest request, Google.Protobuf.IMessage message)
     {
-        if (message is LogoutRequest logout)
+        switch (message)
         {
-            logout.Token = BearerToken(request) ?? string.Empty;
+            case LogoutRequest logout:
+                logout.Token = BearerToken(request) ?? string.Empty;
+                break;
+            case ValidateRequest validate:
+                validate.Token = BearerToken(request) ?? string.Empty;
+                break;
         }
     }
 

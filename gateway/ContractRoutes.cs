@@ -1,3 +1,4 @@
+using GamingSystem.Contracts;
 using GamingSystem.Contracts.Common.V1;
 using GamingSystem.ServiceDefaults.Messaging;
 using Google.Protobuf;

@@ -70,6 +70,20 @@ public static class ContractRegistry
         return service.File.Package.Split('.')[1].Replace('_', '-');
     }
 
+    /// <summary>The contract of the service the app model names <paramref name="resourceName"/>, or null for a resource that serves none (the gateway).</summary>
+    public static ServiceDescriptor? ForResource(string resourceName)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(resourceName);
+        return Services.FirstOrDefault(service => ResourceName(service) == resourceName);
+    }
+
+    /// <summary>Whether the gateway serves <paramref name="method"/>: it has a <c>google.api.http</c> route.</summary>
+    public static bool HasHttpRoute(MethodDescriptor method)
+    {
+        ArgumentNullException.ThrowIfNull(method);
+        return method.GetOptions()?.GetExtension(Google.Api.AnnotationsExtensions.Http) is not null;
+    }
+
     /// <summary>Why a method has no HTTP route, or null when it has one (or has neither, which the contract tests forbid).</summary>
     public static string? InternalOnlyReason(MethodDescriptor method)
     {

@@ -29,6 +29,13 @@ public static class EventContracts
             .Where(message => SubjectOf(message) is not null)
             .ToArray();
 
+    /// <summary>The events a service publishes: those declared in its own contract.</summary>
+    public static IReadOnlyList<MessageDescriptor> PublishedBy(ServiceDescriptor service)
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        return [.. service.File.MessageTypes.Where(message => SubjectOf(message) is not null)];
+    }
+
     /// <summary>The subject an event is published on, or null when the message is not an event.</summary>
     public static string? SubjectOf(MessageDescriptor message)
     {

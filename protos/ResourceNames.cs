@@ -15,3 +15,26 @@ public static class ResourceNames
     public const string ModelManagement = "model-management";
     public const string Settings = "settings";
 }
+
+/// <summary>Configuration keys the AppHost sets on its processes and ServiceDefaults reads: one spelling each.</summary>
+public static class ProcessSettings
+{
+    /// <summary>
+    /// An environment variable naming a folder of secret files, one per configuration key
+    /// (<c>ConnectionStrings__nats</c>), readable by the process's user only: secrets reach a process there,
+    /// never in its environment, which the dashboard shows.
+    /// </summary>
+    public const string SecretsDirectory = "GAMING_SECRETS_DIR";
+
+    /// <summary>The public key that verifies the gateway's proof of a caller's player id (not secret).</summary>
+    public const string CallerVerifyKey = "Messaging:CallerVerifyKey";
+
+    /// <summary>The private key the gateway signs a caller's player id with (secret; the gateway's alone).</summary>
+    public const string CallerSigningKey = "Messaging:CallerSigningKey";
+
+    /// <summary>Whether the process creates and updates the JetStream streams (their owner does; nobody else may).</summary>
+    public const string ManageEventStreams = "Messaging:Events:ManageStreams";
+
+    /// <summary>A configuration key as an environment variable's name: <c>Events:ManageStreams</c> -> <c>Events__ManageStreams</c>.</summary>
+    public static string AsEnvironmentVariable(string key) => key.Replace(":", "__", StringComparison.Ordinal);
+}

@@ -7,6 +7,12 @@ public sealed class EventOptions
 
     /// <summary>How long a publish waits for JetStream's ack before it is UNAVAILABLE.</summary>
     public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Whether this process creates and updates the streams at start-up. The AppHost lets only their owner
+    /// (event-bus) do so, and only its NATS identity may; on a bus without permissions any process may.
+    /// </summary>
+    public bool ManageStreams { get; set; } = true;
 }
 
 /// <summary>How one durable consumer runs its handler.</summary>

@@ -17,7 +17,7 @@ public sealed record EventReceipt(string Stream, ulong Sequence, bool Duplicate)
 /// idempotency key (so a repeat inside the duplicate window is stored once), and the ack is checked, since
 /// JetStream's publish does not throw on a failed one.
 /// </summary>
-public sealed partial class EventPublisher(INatsJSContext js, IOptions<EventOptions> options, ILogger<EventPublisher> logger)
+public sealed partial class EventPublisher(INatsJSContext js, IOptions<EventOptions> options, ILogger<EventPublisher> logger, BusDenials? denials = null)
 {
     /// <summary>
     /// Publishes <paramref name="evt"/> on its contract's subject. Without an idempotency key a fresh one is used, so a
@@ -87,9 +87,11 @@ public sealed partial class EventPublisher(INatsJSContext js, IOptions<EventOpti
         // for the reconnect with no limit but the token, so then the timeout is the token's.
         using var timeout = js.Connection.ConnectionState == NatsConnectionState.Open ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout?.CancelAfter(options.Value.PublishTimeout);
+        // A subject this process may not publish to is refused at once, not after the ack's timeout.
+        using var watch = denials?.Start(subject, timeout?.Token ?? cancellationToken);
         try
         {
-            var ack = await js.PublishAsync(subject, data, serializer, headers: headers, cancellationToken: timeout?.Token ?? cancellationToken).ConfigureAwait(false);
+            var ack = await js.PublishAsync(subject, data, serializer, headers: headers, cancellationToken: watch?.Token ?? timeout?.Token ?? cancellationToken).ConfigureAwait(false);
             // EnsureSuccess treats a duplicate as a failure; to a publisher with an idempotency key it is the point.
             if (!ack.Duplicate)
             {
@@ -98,6 +100,13 @@ public sealed partial class EventPublisher(INatsJSContext js, IOptions<EventOpti
 
             EventMetrics.Published(subject, ack.Duplicate ? "duplicate" : "stored");
             return new EventReceipt(ack.Stream ?? "", ack.Seq, ack.Duplicate);
+        }
+        catch (Exception ex) when (watch?.Refusal is { } refusal && ex is OperationCanceledException or NatsException)
+        {
+            EventMetrics.Published(subject, "refused");
+            var denied = BusDenials.Denied(subject, refusal);
+            activity?.SetStatus(ActivityStatusCode.Error, denied.Message);
+            throw denied;
         }
         catch (Exception ex) when (Unavailable(ex, cancellationToken) is { } failure)
         {

@@ -1,6 +1,7 @@
 using GamingSystem.Contracts;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using NATS.Client.Core;
 using NATS.Client.JetStream;
 using NATS.Client.JetStream.Models;
@@ -9,9 +10,9 @@ namespace GamingSystem.ServiceDefaults.Events;
 
 /// <summary>
 /// Creates or updates the JetStream streams <c>common.proto</c> declares, at start-up, before anything publishes or
-/// consumes. Idempotent: every service that uses events runs it, and the last one finds nothing to change.
+/// consumes. Idempotent. Only the streams' owner runs it where the bus has permissions (<see cref="EventOptions.ManageStreams"/>).
 /// </summary>
-internal sealed partial class EventStreams(INatsJSContext js, INatsConnection nats, ILogger<EventStreams> logger) : IHostedService
+internal sealed partial class EventStreams(INatsJSContext js, INatsConnection nats, IOptions<EventOptions> options, ILogger<EventStreams> logger) : IHostedService
 {
     /// <summary>A publish repeated within this window with the same <c>Nats-Msg-Id</c> is stored once.</summary>
     public static readonly TimeSpan DuplicateWindow = TimeSpan.FromMinutes(2);
@@ -33,6 +34,12 @@ internal sealed partial class EventStreams(INatsJSContext js, INatsConnection na
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        if (!options.Value.ManageStreams)
+        {
+            LogNotOwner();
+            return;
+        }
+
         // The AppHost starts a service once NATS is healthy, but JetStream may still be recovering its store:
         // retry for a while, then fail the start loudly rather than run a service whose events go nowhere.
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -64,6 +71,9 @@ internal sealed partial class EventStreams(INatsJSContext js, INatsConnection na
 
     [LoggerMessage(EventId = 30, Level = LogLevel.Information, Message = "JetStream streams ready ({Count})")]
     private partial void LogReady(int count);
+
+    [LoggerMessage(EventId = 32, Level = LogLevel.Debug, Message = "JetStream streams are managed by their owner (Messaging:Events:ManageStreams is false)")]
+    private partial void LogNotOwner();
 
     [LoggerMessage(EventId = 31, Level = LogLevel.Warning, Message = "JetStream streams not ready yet, retrying: {Reason}")]
     private partial void LogRetrying(string reason);

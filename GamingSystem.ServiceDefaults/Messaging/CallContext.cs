@@ -65,6 +65,9 @@ public sealed class CallContext : IDisposable
     /// <summary>The player the gateway authenticated, if any.</summary>
     public string? PlayerId => Header(MessagingHeaders.PlayerId);
 
+    /// <summary>The gateway's proof of <see cref="PlayerId"/>, checked before the handler ran; forwarded with outgoing calls.</summary>
+    internal string? CallerProof => Header(MessagingHeaders.CallerProof);
+
     public string? IdempotencyKey => Header(MessagingHeaders.IdempotencyKey);
 
     public bool DeadlinePassed => _time.GetUtcNow() >= Deadline;

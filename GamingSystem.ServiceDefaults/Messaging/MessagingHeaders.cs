@@ -16,6 +16,9 @@ public static class MessagingHeaders
     /// <summary>Caller-chosen key that makes a mutating call safe to retry.</summary>
     public const string IdempotencyKey = "Gaming-Idempotency-Key";
 
-    /// <summary>The authenticated player, set by the gateway only.</summary>
+    /// <summary>The authenticated player, set by the gateway only (see <see cref="CallerProof"/>).</summary>
     public const string PlayerId = "Gaming-Player-Id";
+
+    /// <summary>The gateway's signature over <see cref="PlayerId"/> (<see cref="CallerProofs"/>); forwarded unchanged by services.</summary>
+    public const string CallerProof = "Gaming-Caller-Proof";
 }

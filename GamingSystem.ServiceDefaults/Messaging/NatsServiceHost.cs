@@ -1,6 +1,8 @@
 using System.Diagnostics;
+using GamingSystem.Contracts;
 using Google.Protobuf;
 using Google.Protobuf.Reflection;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using NATS.Client.Core;
@@ -33,6 +35,7 @@ internal sealed partial class NatsServiceHost(
     private readonly SemaphoreSlim _slotFreed = new(0);
     private readonly string _serviceName = ServiceSubjects.ServiceName(registration.Service);
     private readonly CallReplies _replies = new(nats, logger);
+    private readonly CallerProofs _proofs = services.GetRequiredService<CallerProofs>();
     private readonly WaitingBytes _waitingBytes = new(registration.MaxWaitingBytes);
     private INatsSvcServer? _server;
     // Requests running or waiting for a slot; above MaxConcurrency the difference is the waiters.
@@ -204,6 +207,13 @@ internal sealed partial class NatsServiceHost(
             if (msg.Exception is not null)
             {
                 throw ServiceException.InvalidArgument("payload", $"not a valid {method.InputType.FullName}: {msg.Exception.InnerException?.Message ?? msg.Exception.Message}");
+            }
+
+            if (msg.Headers is { } headers && headers.TryGetValue(MessagingHeaders.PlayerId, out var player)
+                && !_proofs.Verify(player.ToString(), headers.TryGetValue(MessagingHeaders.CallerProof, out var proof) ? proof.ToString() : null))
+            {
+                throw ServiceException.PermissionDenied(
+                    $"the {MessagingHeaders.PlayerId} header is trusted only with the gateway's {MessagingHeaders.CallerProof}, which is missing, expired or not for this player");
             }
 
             var request = msg.Data ?? method.InputType.Parser.ParseFrom(ByteString.Empty);

@@ -1,3 +1,4 @@
+using GamingSystem.Contracts;
 using System.Collections.Concurrent;
 using System.Globalization;
 using GamingSystem.Contracts.Common.V1;
@@ -24,16 +25,20 @@ public sealed partial class ServiceClient
     private static readonly ResiliencePropertyKey<DateTimeOffset> DeadlineKey = new("gaming.deadline");
 
     private readonly INatsConnection _nats;
+    private readonly CallerProofs? _proofs;
+    private readonly BusDenials? _denials;
     private readonly TimeProvider _time;
     private readonly ServiceClientOptions _options;
     private readonly ResiliencePipeline _retried;
     private readonly ConcurrentDictionary<string, ServiceBreaker> _breakers = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<MethodDescriptor, MethodInfo> _methods = new();
 
-    public ServiceClient(INatsConnection nats, TimeProvider time, IOptions<ServiceClientOptions> options)
+    public ServiceClient(INatsConnection nats, TimeProvider time, IOptions<ServiceClientOptions> options, CallerProofs? proofs = null, BusDenials? denials = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _nats = nats;
+        _proofs = proofs;
+        _denials = denials;
         _time = time;
         _options = options.Value;
         _retried = new ResiliencePipelineBuilder { TimeProvider = time }
@@ -81,9 +86,14 @@ public sealed partial class ServiceClient
                 // One attempt, circuit closed: the reply timeout is the deadline, so no timeout strategy is needed.
                 ServiceException? failure = null;
                 IMessage? reply = null;
+                using var watch = _denials?.Start(info.Subject, cancellationToken);
                 try
                 {
-                    reply = Unwrap(info, await SendCoreAsync(call, cancellationToken).ConfigureAwait(false));
+                    reply = Unwrap(info, await SendCoreAsync(call, watch?.Token ?? cancellationToken).ConfigureAwait(false));
+                }
+                catch (Exception ex) when (watch?.Refusal is { } refusal && ex is OperationCanceledException or NatsException)
+                {
+                    failure = BusDenials.Denied(info.Subject, refusal);
                 }
                 catch (Exception ex) when (Map(call, ex) is { } mapped)
                 {
@@ -203,9 +213,14 @@ public sealed partial class ServiceClient
 
     private async ValueTask<IMessage> SendAsync(Call call, CancellationToken cancellationToken)
     {
+        using var watch = _denials?.Start(call.Info.Subject, cancellationToken);
         try
         {
-            return Unwrap(call.Info, await SendCoreAsync(call, cancellationToken).ConfigureAwait(false));
+            return Unwrap(call.Info, await SendCoreAsync(call, watch?.Token ?? cancellationToken).ConfigureAwait(false));
+        }
+        catch (Exception ex) when (watch?.Refusal is { } refusal && ex is OperationCanceledException or NatsException)
+        {
+            throw BusDenials.Denied(call.Info.Subject, refusal);
         }
         catch (Exception ex) when (Map(call, ex) is { } mapped)
         {
@@ -251,6 +266,10 @@ public sealed partial class ServiceClient
         deadline.CancelAfter(remaining);
         try
         {
+            // Wait for the connection (NATS.Net connects on first use, or is reconnecting) before sending: a request
+            // buffered into the handshake would have the server's refusal of its subject go unheard.
+            await _nats.ConnectAsync().AsTask().WaitAsync(deadline.Token).ConfigureAwait(false);
+
             return await RequestAsync(call, remaining, deadline.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
@@ -305,6 +324,19 @@ public sealed partial class ServiceClient
         if (call.Options.PlayerId is { } player)
         {
             headers[MessagingHeaders.PlayerId] = player;
+            if (call.Client._proofs?.Sign(player) is { } proof)
+            {
+                headers[MessagingHeaders.CallerProof] = proof;
+            }
+        }
+        else if (CallContext.Current is { PlayerId: { } caller } current)
+        {
+            // A call made while handling a player's request acts for that player: the proof travels with it.
+            headers[MessagingHeaders.PlayerId] = caller;
+            if (current.CallerProof is { } proof)
+            {
+                headers[MessagingHeaders.CallerProof] = proof;
+            }
         }
 
         return headers;

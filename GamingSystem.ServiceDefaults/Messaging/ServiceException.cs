@@ -40,6 +40,8 @@ public sealed class ServiceException : Exception
 
     public static ServiceException NotFound(string message) => new(ErrorCode.NotFound, message);
 
+    public static ServiceException PermissionDenied(string message) => new(ErrorCode.PermissionDenied, message);
+
     public static ServiceException AlreadyExists(string message) => new(ErrorCode.AlreadyExists, message);
 
     public static ServiceException FailedPrecondition(string message, IReadOnlyDictionary<string, string>? details = null) =>

@@ -1,3 +1,4 @@
+using GamingSystem.Contracts;
 using GamingSystem.Benchmarks.Load;
 using GamingSystem.Benchmarks.Scenarios;
 using GamingSystem.Benchmarks.V1;

@@ -92,6 +92,16 @@ public static class NatsServerBuilderExtensions
         return builder.WithHttpHealthCheck(() => builder.Resource.MonitoringEndpoint, path: "/healthz?js-enabled-only=true");
     }
 
+    internal static string UserEntry(Security.NatsUser user) => string.Create(CultureInfo.InvariantCulture, $$"""
+            { user: "{{user.Name}}", password: "{{user.Password}}", permissions: {
+                publish: { allow: [{{Quoted(user.Permissions.Publish)}}] }
+                subscribe: { allow: [{{Quoted(user.Permissions.Subscribe)}}] }
+              } }
+
+        """);
+
+    private static string Quoted(IEnumerable<string> subjects) => string.Join(", ", subjects.Select(subject => $"\"{subject}\""));
+
     internal static string ConfigurationPath(NatsServerResource nats, RunFiles files) =>
         Path.Combine(files.DirectoryFor(nats.Name), "nats.conf");
 
@@ -105,9 +115,12 @@ public static class NatsServerBuilderExtensions
             server_name: "{{nats.Name}}"
             # Room for the largest documented request (a 1 MiB state value) with its envelope and headers.
             max_payload: {{MaxPayloadBytes}}
+            # The operator (tools, tests, the dashboard's links) may do anything; every project that references
+            # this server has its own user, with the permissions the app model gives it (docs/security.md).
             authorization {
-              user: "{{user}}"
-              password: "{{password}}"
+              users = [
+                { user: "{{user}}", password: "{{password}}" }
+            {{string.Concat(nats.Users.Select(UserEntry))}}  ]
             }
 
             """);

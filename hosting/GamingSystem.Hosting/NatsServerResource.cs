@@ -35,6 +35,9 @@ public sealed class NatsServerResource(string name, string command, string worki
 
     public bool JetStreamEnabled { get; internal set; }
 
+    /// <summary>One user per project that references this server, each with its own permissions (generated before the run starts).</summary>
+    internal List<Security.NatsUser> Users { get; } = [];
+
     /// <summary>Where JetStream keeps its streams across runs; <see langword="null"/> keeps them for one run only.</summary>
     public string? DataDirectory { get; set; }
 

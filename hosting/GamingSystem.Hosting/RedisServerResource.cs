@@ -19,18 +19,25 @@ public sealed class RedisServerResource(string name, string command, string work
 
     public ParameterResource PasswordParameter { get; } = password;
 
+    /// <summary>One ACL user per project that references this server, each limited to its own keys (generated before the run starts).</summary>
+    internal List<Security.RedisUser> Users { get; } = [];
+
+    /// <summary>The operator user: the AppHost's health check, tools and tests. The default user is disabled.</summary>
+    internal const string OperatorUserName = "operator";
+
     /// <summary>Where the append-only file is kept across runs; <see langword="null"/> keeps data for one run only.</summary>
     public string? DataDirectory { get; set; }
 
     /// <summary><c>host:port,password=...</c>, StackExchange.Redis' configuration string, as Aspire's Redis resource writes it.</summary>
     public ReferenceExpression ConnectionStringExpression =>
-        ReferenceExpression.Create($"{PrimaryEndpoint.Property(EndpointProperty.HostAndPort)},password={PasswordParameter}");
+        ReferenceExpression.Create($"{PrimaryEndpoint.Property(EndpointProperty.HostAndPort)},user={OperatorUserName},password={PasswordParameter}");
 
     IEnumerable<KeyValuePair<string, ReferenceExpression>> IResourceWithConnectionString.GetConnectionProperties()
     {
         yield return new("Host", ReferenceExpression.Create($"{Host}"));
         yield return new("Port", ReferenceExpression.Create($"{Port}"));
+        yield return new("Username", ReferenceExpression.Create($"{OperatorUserName}"));
         yield return new("Password", ReferenceExpression.Create($"{PasswordParameter}"));
-        yield return new("Uri", ReferenceExpression.Create($"redis://:{PasswordParameter}@{PrimaryEndpoint.Property(EndpointProperty.HostAndPort)}"));
+        yield return new("Uri", ReferenceExpression.Create($"redis://{OperatorUserName}:{PasswordParameter}@{PrimaryEndpoint.Property(EndpointProperty.HostAndPort)}"));
     }
 }

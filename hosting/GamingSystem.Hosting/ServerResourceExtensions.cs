@@ -1,4 +1,5 @@
 using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Lifecycle;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -38,6 +39,7 @@ public static class ServerResourceExtensions
         var command = builder.ExecutionContext.IsRunMode ? ServerBinary.Locate(binary, package: binary) : binary;
         var server = create(command, passwordParameter);
         builder.Services.TryAddSingleton<RunFiles>();
+        builder.Services.TryAddEventingSubscriber<Security.ServiceIdentities>();
         builder.Eventing.Subscribe<BeforeResourceStartedEvent>(server, (@event, cancellationToken) =>
             writeConfiguration(server, @event.Services.GetRequiredService<RunFiles>(), cancellationToken));
         // A server that crashes (or is killed) comes back on the same port with the same configuration; the

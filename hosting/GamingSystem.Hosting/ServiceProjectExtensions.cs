@@ -37,6 +37,17 @@ public static class ServiceProjectExtensions
         return service;
     }
 
+    /// <summary>
+    /// Makes this project the owner of the JetStream streams: it alone creates and updates them and may read,
+    /// republish and dead-letter any event; every other service only publishes its own events into them, so it
+    /// should <c>WaitFor</c> the owner.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithEventStreams(this IResourceBuilder<ProjectResource> builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return builder.WithAnnotation(new Security.EventStreamOwnerAnnotation(), ResourceAnnotationMutationBehavior.Replace);
+    }
+
     /// <summary>The project's apphost executable in its default output folder, built in the AppHost's configuration.</summary>
     internal static string? BuiltExecutable(string projectPath, Assembly? appHostAssembly)
     {

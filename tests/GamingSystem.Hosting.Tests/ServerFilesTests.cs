@@ -78,7 +78,7 @@ public sealed class ServerFilesTests : IDisposable
     }
 
     [Fact]
-    public async Task The_redis_configuration_requires_the_generated_password_and_keeps_an_append_only_file()
+    public async Task The_redis_configuration_disables_the_default_user_and_keeps_an_append_only_file()
     {
         var builder = DistributedApplication.CreateBuilder();
         var redis = builder.AddRedis("redis").WithDataDirectory(Path.Combine(_files.Root, "kept"));
@@ -88,7 +88,9 @@ public sealed class ServerFilesTests : IDisposable
         var path = RedisServerBuilderExtensions.ConfigurationPath(redis.Resource, _files);
         var config = File.ReadAllText(path);
         var password = await redis.Resource.PasswordParameter.GetValueAsync(CancellationToken.None);
-        Assert.Contains($"requirepass \"{password}\"", config);
+        Assert.Contains("user default off", config);
+        Assert.Contains($"user operator on >{password} ~* &* +@all", config);
+        Assert.DoesNotContain("requirepass", config);
         Assert.Contains("appendonly yes", config);
         Assert.Contains($"dir \"{Path.Combine(_files.Root, "kept")}\"", config);
         Assert.Equal(OwnerOnly, File.GetUnixFileMode(path));
@@ -109,7 +111,7 @@ public sealed class ServerFilesTests : IDisposable
 
     public void Dispose() => _files.Dispose();
 
-    private sealed class StoppableLifetime : IHostApplicationLifetime
+    internal sealed class StoppableLifetime : IHostApplicationLifetime
     {
         private readonly CancellationTokenSource _stopped = new();
 

@@ -8,7 +8,8 @@ namespace GamingSystem.IntegrationTests;
 
 /// <summary>
 /// A small process of our own on the system's NATS, as a service would be: the SDK's client and publisher, and any
-/// event handlers a test adds. Built from the connection string the AppHost gives its services.
+/// event handlers a test adds. By default it connects as the operator and signs player ids with the gateway's key
+/// (so it can call as the gateway does); <paramref name="identity"/> connects with another identity instead.
 /// </summary>
 internal sealed class BusClient : IAsyncDisposable
 {
@@ -23,12 +24,20 @@ internal sealed class BusClient : IAsyncDisposable
     public T Get<T>()
         where T : notnull => _host.Services.GetRequiredService<T>();
 
-    public static async Task<BusClient> StartAsync(SystemFixture system, Action<HostApplicationBuilder>? configure = null)
+    /// <param name="identity">Whose NATS credentials to use: a project's resource name, or null for the operator.</param>
+    /// <param name="signsAsGateway">Whether player ids it sends carry the gateway's proof.</param>
+    public static async Task<BusClient> StartAsync(
+        SystemFixture system, Action<HostApplicationBuilder>? configure = null, string? identity = null, bool signsAsGateway = true)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["ConnectionStrings:nats"] = await system.App.GetConnectionStringAsync(ResourceNames.Nats),
+            ["ConnectionStrings:nats"] = identity is null
+                ? await system.App.GetConnectionStringAsync(ResourceNames.Nats)
+                : system.SecretOf(identity, $"ConnectionStrings:{ResourceNames.Nats}"),
+            [ProcessSettings.CallerSigningKey] = signsAsGateway ? system.SecretOf(ResourceNames.Gateway, ProcessSettings.CallerSigningKey) : null,
+            // The streams are event-bus's; an identity other than the operator's may not create them, as in the AppHost.
+            [ProcessSettings.ManageEventStreams] = identity is null ? "true" : "false",
         });
         builder.AddNatsClient(ResourceNames.Nats);
         builder.AddEventPublisher();

@@ -45,6 +45,25 @@ public sealed class SystemFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>The environment DCP started a resource with: what the dashboard's environment view shows.</summary>
+    public IReadOnlyDictionary<string, string?> EnvironmentOf(string resource)
+    {
+        if (!App.ResourceNotifications.TryGetCurrentState(resource, out var current))
+        {
+            throw new InvalidOperationException($"{resource} has no state yet");
+        }
+
+        return current.Snapshot.EnvironmentVariables.ToDictionary(variable => variable.Name, variable => variable.Value);
+    }
+
+    /// <summary>A secret the AppHost handed a project: a file in the folder its environment names.</summary>
+    public string SecretOf(string resource, string key)
+    {
+        var folder = EnvironmentOf(resource).GetValueOrDefault(ProcessSettings.SecretsDirectory)
+            ?? throw new InvalidOperationException($"{resource} was given no secrets folder ({ProcessSettings.SecretsDirectory})");
+        return File.ReadAllText(Path.Combine(folder, ProcessSettings.AsEnvironmentVariable(key)));
+    }
+
     /// <summary>The last console lines of a resource, for failure messages.</summary>
     public async Task<string> RecentLogsAsync(string resource, int lines = 40)
     {

@@ -1,3 +1,4 @@
+using GamingSystem.Contracts;
 using GamingSystem.Benchmarks.V1;
 using GamingSystem.ServiceDefaults.Messaging;
 using Google.Protobuf;

@@ -1,7 +1,7 @@
 using System.Text;
 using Google.Protobuf.Reflection;
 
-namespace GamingSystem.ServiceDefaults.Messaging;
+namespace GamingSystem.Contracts;
 
 /// <summary>
 /// NATS names derived from a proto service, never written by hand:

@@ -1,0 +1,147 @@
+using System.Security.Cryptography;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Eventing;
+using Aspire.Hosting.Lifecycle;
+using GamingSystem.Contracts;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Aspire.Hosting.Security;
+
+/// <summary>
+/// Gives every project its own identity for each server it references, generated for this run, just before
+/// anything starts: a NATS user with the permissions <see cref="BusPermissions"/> derives from the app model, a
+/// Redis ACL user limited to its own keys, and for a publicly exposed project the key that proves a caller's
+/// player id. Secrets reach a project as files in a private folder (<see cref="ProcessSettings.SecretsDirectory"/>),
+/// never in its environment, which the dashboard shows; the connection strings Aspire's references put there,
+/// which carry the servers' own operator passwords, are taken out.
+/// </summary>
+internal sealed class ServiceIdentities : IDistributedApplicationEventingSubscriber
+{
+    private const string ReferenceRelationship = "Reference";
+
+    public Task SubscribeAsync(IDistributedApplicationEventing eventing, DistributedApplicationExecutionContext executionContext, CancellationToken cancellationToken)
+    {
+        if (executionContext.IsRunMode)
+        {
+            eventing.Subscribe<BeforeStartEvent>((@event, _) =>
+            {
+                Assign(@event.Model, @event.Services.GetRequiredService<RunFiles>());
+                return Task.CompletedTask;
+            });
+        }
+
+        return Task.CompletedTask;
+    }
+
+    internal static void Assign(DistributedApplicationModel model, RunFiles files)
+    {
+        using var signingKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var privateKey = Convert.ToBase64String(signingKey.ExportPkcs8PrivateKey());
+        var publicKey = Convert.ToBase64String(signingKey.ExportSubjectPublicKeyInfo());
+
+        foreach (var project in model.Resources.OfType<ProjectResource>())
+        {
+            var references = project.Annotations.OfType<ResourceRelationshipAnnotation>()
+                .Where(relationship => relationship.Type == ReferenceRelationship)
+                .Select(relationship => relationship.Resource)
+                .Distinct()
+                .ToList();
+            var nats = references.OfType<NatsServerResource>().FirstOrDefault();
+            var redis = references.OfType<RedisServerResource>().FirstOrDefault();
+            if (nats is null && redis is null)
+            {
+                continue;
+            }
+
+            var publiclyExposed = project.Annotations.OfType<EndpointAnnotation>().Any(endpoint => endpoint.IsExternal);
+            var ownsStreams = project.Annotations.OfType<EventStreamOwnerAnnotation>().Any();
+            var natsUser = nats is null ? null : new NatsUser(
+                project.Name,
+                NewPassword(),
+                BusPermissions.For(project.Name, references.Select(r => r.Name), publiclyExposed, ownsStreams));
+            var redisUser = redis is null ? null : new RedisUser(project.Name, NewPassword(), RedisUser.KeyPatternOf(project.Name));
+            if (natsUser is not null)
+            {
+                nats!.Users.Add(natsUser);
+            }
+
+            if (redisUser is not null)
+            {
+                redis!.Users.Add(redisUser);
+            }
+
+            var secrets = new Dictionary<string, string>();
+            if (publiclyExposed && natsUser is not null)
+            {
+                secrets[ProcessSettings.CallerSigningKey] = privateKey;
+            }
+
+            project.Annotations.Add(new EnvironmentCallbackAnnotation(async context =>
+            {
+                var environment = context.EnvironmentVariables;
+                var folder = files.DirectoryFor(project.Name, "secrets");
+                if (natsUser is not null)
+                {
+                    RemoveOperatorCredentials(environment, nats!.Name);
+                    var address = await nats.PrimaryEndpoint.Property(EndpointProperty.HostAndPort).GetValueAsync(context.CancellationToken).ConfigureAwait(false);
+                    secrets[ConnectionStringKey(nats.Name)] = natsUser.ConnectionString(address!);
+                    environment[ProcessSettings.AsEnvironmentVariable(ProcessSettings.CallerVerifyKey)] = publicKey;
+                    environment[ProcessSettings.AsEnvironmentVariable(ProcessSettings.ManageEventStreams)] = ownsStreams ? "true" : "false";
+                }
+
+                if (redisUser is not null)
+                {
+                    RemoveOperatorCredentials(environment, redis!.Name);
+                    var address = await redis.PrimaryEndpoint.Property(EndpointProperty.HostAndPort).GetValueAsync(context.CancellationToken).ConfigureAwait(false);
+                    secrets[ConnectionStringKey(redis.Name)] = redisUser.ConnectionString(address!);
+                }
+
+                foreach (var (key, value) in secrets)
+                {
+                    RunFiles.WritePrivateFile(Path.Combine(folder, ProcessSettings.AsEnvironmentVariable(key)), value);
+                }
+
+                environment[ProcessSettings.SecretsDirectory] = folder;
+            }));
+        }
+    }
+
+    private static string ConnectionStringKey(string resourceName) => $"ConnectionStrings:{resourceName}";
+
+    /// <summary>
+    /// A reference puts the server's connection string (with its operator password) and its parts
+    /// (<c>NATS_PASSWORD</c>, <c>NATS_URI</c>, ...) in the environment; the project's own come from its secrets folder.
+    /// </summary>
+    private static void RemoveOperatorCredentials(Dictionary<string, object> environment, string resourceName)
+    {
+        var prefix = resourceName.ToUpperInvariant().Replace('-', '_') + "_";
+        environment.Remove(ProcessSettings.AsEnvironmentVariable(ConnectionStringKey(resourceName)));
+        foreach (var key in environment.Keys.Where(key => key.StartsWith(prefix, StringComparison.Ordinal) && !key.EndsWith("_HOST", StringComparison.Ordinal) && !key.EndsWith("_PORT", StringComparison.Ordinal)).ToList())
+        {
+            environment.Remove(key);
+        }
+    }
+
+    /// <summary>256 random bits, URL-safe, so it needs no quoting in a URI, a config file or an ACL rule.</summary>
+    internal static string NewPassword() =>
+        Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+}
+
+/// <summary>One project's NATS user.</summary>
+internal sealed record NatsUser(string Name, string Password, BusPermissions Permissions)
+{
+    public string ConnectionString(string hostAndPort) => $"nats://{Name}:{Password}@{hostAndPort}";
+}
+
+/// <summary>One project's Redis ACL user: its keys are those under its own hash-tagged prefix, <c>{name}:</c>.</summary>
+internal sealed record RedisUser(string Name, string Password, string KeyPattern)
+{
+    public static string KeyPatternOf(string resourceName) => $"{{{resourceName}}}:*";
+
+    // The tie-breaker key and configuration channel are StackExchange.Redis' multi-primary machinery, outside the
+    // user's keys and channels; turned off rather than granted.
+    public string ConnectionString(string hostAndPort) => $"{hostAndPort},user={Name},password={Password},tiebreaker=,configChannel=";
+}
+
+/// <summary>Marks the project that owns the JetStream streams (see <c>WithEventStreams</c>).</summary>
+internal sealed class EventStreamOwnerAnnotation : IResourceAnnotation;
