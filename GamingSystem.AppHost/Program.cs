@@ -5,6 +5,12 @@ var builder = DistributedApplication.CreateBuilder(args);
 
 var nats = builder.AddNats(ResourceNames.Nats).WithJetStream();
 var redis = builder.AddRedis(ResourceNames.Redis);
+// --Tls true: NATS and Redis speak TLS only, with certificates from a CA made for the run (docs/security.md).
+if (builder.Configuration.GetValue("Tls", false))
+{
+    nats.WithTls();
+    redis.WithTls();
+}
 
 // Owns the JetStream streams: creates them, replays them, dead letters, redrive. Services that publish events wait for it.
 var eventBus = builder.AddService<Projects.EventBus>(ResourceNames.EventBus)

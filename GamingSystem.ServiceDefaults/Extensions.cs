@@ -24,6 +24,7 @@ public static class ServiceDefaultsExtensions
         ArgumentNullException.ThrowIfNull(builder);
 
         builder.AddSecretFiles();
+        builder.TrustDevelopmentCa();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.ConfigureOpenTelemetry();
         builder.AddDefaultHealthChecks();
@@ -45,6 +46,19 @@ public static class ServiceDefaultsExtensions
         }
 
         return builder;
+    }
+
+    /// <summary>
+    /// With TLS on, Redis connections trust the CA the AppHost made for the run (<see cref="ProcessSettings.TlsCaFile"/>)
+    /// and nothing else; NATS reads the same setting (<c>AddNatsClient</c>).
+    /// </summary>
+    private static void TrustDevelopmentCa<TBuilder>(this TBuilder builder)
+        where TBuilder : IHostApplicationBuilder
+    {
+        if (builder.Configuration[ProcessSettings.TlsCaFile] is { Length: > 0 } caFile)
+        {
+            builder.Services.ConfigureAll<StackExchange.Redis.ConfigurationOptions>(options => options.TrustIssuer(caFile));
+        }
     }
 
     public static TBuilder AddDefaultHealthChecks<TBuilder>(this TBuilder builder)

@@ -107,6 +107,19 @@ public static class NatsClientExtensions
             RetryOnInitialConnect = true,
         };
 
+        if (uri.Scheme == "tls")
+        {
+            // tls:// asks for TLS; the server is verified against the CA the AppHost made for the run, when given.
+            opts = opts with
+            {
+                TlsOpts = new NatsTlsOpts
+                {
+                    Mode = TlsMode.Require,
+                    CaFile = services.GetService<IConfiguration>()?[ProcessSettings.TlsCaFile],
+                },
+            };
+        }
+
         if (!string.IsNullOrEmpty(uri.UserInfo))
         {
             var parts = uri.UserInfo.Split(':', 2);

@@ -32,6 +32,9 @@ public static class ProcessSettings
     /// <summary>The private key the gateway signs a caller's player id with (secret; the gateway's alone).</summary>
     public const string CallerSigningKey = "Messaging:CallerSigningKey";
 
+    /// <summary>The CA certificate (PEM) that NATS and Redis clients verify the servers against when they use TLS.</summary>
+    public const string TlsCaFile = "Tls:CaFile";
+
     /// <summary>Whether the process creates and updates the JetStream streams (their owner does; nobody else may).</summary>
     public const string ManageEventStreams = "Messaging:Events:ManageStreams";
 

@@ -5,4 +5,7 @@ public interface IServerResource : IResourceWithConnectionString
 {
     /// <summary>Where the server keeps its data across runs; <see langword="null"/> keeps it for one run only.</summary>
     string? DataDirectory { get; set; }
+
+    /// <summary>Whether clients must connect with TLS, verifying the server against the run's development CA.</summary>
+    bool TlsEnabled { get; set; }
 }

@@ -124,6 +124,20 @@ public static class NatsServerBuilderExtensions
             }
 
             """);
+        if (nats.TlsEnabled)
+        {
+            var certificates = Security.DevelopmentCertificates.For(files);
+            config += $$"""
+                # Clients must use TLS; they verify this certificate against the run's development CA.
+                tls {
+                  cert_file: "{{certificates.CertificateFile}}"
+                  key_file: "{{certificates.KeyFile}}"
+                  timeout: 2
+                }
+
+                """;
+        }
+
         if (nats.JetStreamEnabled)
         {
             var store = nats.DataDirectory ?? files.DirectoryFor(nats.Name, "jetstream");

@@ -35,15 +35,18 @@ public sealed class NatsServerResource(string name, string command, string worki
 
     public bool JetStreamEnabled { get; internal set; }
 
+    public bool TlsEnabled { get; set; }
+
     /// <summary>One user per project that references this server, each with its own permissions (generated before the run starts).</summary>
     internal List<Security.NatsUser> Users { get; } = [];
 
     /// <summary>Where JetStream keeps its streams across runs; <see langword="null"/> keeps them for one run only.</summary>
     public string? DataDirectory { get; set; }
 
-    /// <summary><c>nats://user:password@host:port</c>, the form NATS clients and <c>AddNatsClient</c> read.</summary>
-    public ReferenceExpression ConnectionStringExpression =>
-        ReferenceExpression.Create($"nats://{UserNameReference}:{PasswordParameter}@{PrimaryEndpoint.Property(EndpointProperty.HostAndPort)}");
+    /// <summary><c>nats://user:password@host:port</c> (<c>tls://</c> with TLS), the form NATS clients and <c>AddNatsClient</c> read.</summary>
+    public ReferenceExpression ConnectionStringExpression => TlsEnabled
+        ? ReferenceExpression.Create($"tls://{UserNameReference}:{PasswordParameter}@{PrimaryEndpoint.Property(EndpointProperty.HostAndPort)}")
+        : ReferenceExpression.Create($"nats://{UserNameReference}:{PasswordParameter}@{PrimaryEndpoint.Property(EndpointProperty.HostAndPort)}");
 
     IEnumerable<KeyValuePair<string, ReferenceExpression>> IResourceWithConnectionString.GetConnectionProperties()
     {

@@ -1,5 +1,6 @@
 using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.DependencyInjection;
+using StackExchange.Redis;
 
 namespace Aspire.Hosting;
 
@@ -26,12 +27,22 @@ public static class RedisServerBuilderExtensions
             WriteConfigurationAsync);
         var redis = server.Resource;
 
-        string? connectionString = null;
-        builder.Eventing.Subscribe<ConnectionStringAvailableEvent>(redis, async (_, cancellationToken) =>
-            connectionString = await redis.ConnectionStringExpression.GetValueAsync(cancellationToken).ConfigureAwait(false));
+        // One connection for the health check, made once the address is known; with TLS it trusts the run's CA only.
+        Lazy<IConnectionMultiplexer>? connection = null;
+        builder.Eventing.Subscribe<ConnectionStringAvailableEvent>(redis, async (@event, cancellationToken) =>
+        {
+            var options = ConfigurationOptions.Parse(await redis.ConnectionStringExpression.GetValueAsync(cancellationToken).ConfigureAwait(false) ?? "");
+            options.AbortOnConnectFail = false;
+            if (redis.TlsEnabled)
+            {
+                options.TrustIssuer(Security.DevelopmentCertificates.For(@event.Services.GetRequiredService<RunFiles>()).CaFile);
+            }
+
+            connection = new(() => ConnectionMultiplexer.Connect(options));
+        });
         var healthCheckKey = $"{name}_check";
         builder.Services.AddHealthChecks().AddRedis(
-            _ => connectionString ?? throw new InvalidOperationException($"The connection string of '{name}' is not known yet."),
+            _ => connection?.Value ?? throw new InvalidOperationException($"The connection string of '{name}' is not known yet."),
             name: healthCheckKey);
 
         return server
@@ -44,8 +55,14 @@ public static class RedisServerBuilderExtensions
                 context.Args.Add(ConfigurationPath(redis, files));
                 context.Args.Add("--bind");
                 context.Args.Add(redis.PrimaryEndpoint.Property(EndpointProperty.Host));
+                // With TLS the one port speaks TLS only: plaintext clients are refused.
                 context.Args.Add("--port");
-                context.Args.Add(redis.PrimaryEndpoint.Property(EndpointProperty.TargetPort));
+                context.Args.Add(redis.TlsEnabled ? "0" : redis.PrimaryEndpoint.Property(EndpointProperty.TargetPort));
+                if (redis.TlsEnabled)
+                {
+                    context.Args.Add("--tls-port");
+                    context.Args.Add(redis.PrimaryEndpoint.Property(EndpointProperty.TargetPort));
+                }
             })
             .PublishAsContainer(PublishedImage, container => container
                 .WithEndpoint(targetPort: 6379, name: RedisServerResource.PrimaryEndpointName, scheme: "tcp")
@@ -78,6 +95,22 @@ public static class RedisServerBuilderExtensions
     internal static string AclRule(Security.RedisUser user) =>
         $"user {user.Name} on >{user.Password} resetchannels ~{user.KeyPattern} -@all +@connection +@read +@write +@scripting +@transaction -@dangerous";
 
+    private static string Tls(RedisServerResource redis, RunFiles files)
+    {
+        if (!redis.TlsEnabled)
+        {
+            return "";
+        }
+
+        var certificates = Security.DevelopmentCertificates.For(files);
+        return $"""
+            tls-cert-file "{certificates.CertificateFile}"
+            tls-key-file "{certificates.KeyFile}"
+            tls-ca-cert-file "{certificates.CaFile}"
+            tls-auth-clients no
+            """;
+    }
+
     internal static string ConfigurationPath(RedisServerResource redis, RunFiles files) =>
         Path.Combine(files.DirectoryFor(redis.Name), "redis.conf");
 
@@ -95,6 +128,7 @@ public static class RedisServerBuilderExtensions
             user default off
             user {RedisServerResource.OperatorUserName} on >{password} ~* &* +@all
             {string.Join(Environment.NewLine, redis.Users.Select(AclRule))}
+            {Tls(redis, files)}
             appendonly yes
             save ""
             dir "{data}"

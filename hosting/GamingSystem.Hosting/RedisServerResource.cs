@@ -28,9 +28,12 @@ public sealed class RedisServerResource(string name, string command, string work
     /// <summary>Where the append-only file is kept across runs; <see langword="null"/> keeps data for one run only.</summary>
     public string? DataDirectory { get; set; }
 
+    public bool TlsEnabled { get; set; }
+
     /// <summary><c>host:port,password=...</c>, StackExchange.Redis' configuration string, as Aspire's Redis resource writes it.</summary>
-    public ReferenceExpression ConnectionStringExpression =>
-        ReferenceExpression.Create($"{PrimaryEndpoint.Property(EndpointProperty.HostAndPort)},user={OperatorUserName},password={PasswordParameter}");
+    public ReferenceExpression ConnectionStringExpression => TlsEnabled
+        ? ReferenceExpression.Create($"{PrimaryEndpoint.Property(EndpointProperty.HostAndPort)},user={OperatorUserName},password={PasswordParameter},ssl=true")
+        : ReferenceExpression.Create($"{PrimaryEndpoint.Property(EndpointProperty.HostAndPort)},user={OperatorUserName},password={PasswordParameter}");
 
     IEnumerable<KeyValuePair<string, ReferenceExpression>> IResourceWithConnectionString.GetConnectionProperties()
     {

@@ -18,6 +18,20 @@ public static class ServerResourceExtensions
     }
 
     /// <summary>
+    /// Serves only TLS in run mode: the server presents a certificate signed by a CA made for this run
+    /// (<see cref="Security.DevelopmentCertificates"/>), and every project that references it gets the CA's path
+    /// (<c>Tls:CaFile</c>) and a connection string that asks for TLS, so clients verify the server; plaintext
+    /// clients are refused. Deployment always uses TLS (deploy/).
+    /// </summary>
+    public static IResourceBuilder<T> WithTls<T>(this IResourceBuilder<T> builder)
+        where T : IServerResource
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Resource.TlsEnabled = builder.ApplicationBuilder.ExecutionContext.IsRunMode;
+        return builder;
+    }
+
+    /// <summary>
     /// What every server of Debian's packages shares: its binary located (in run mode, or a clear error), a
     /// password generated for the app unless one is given, its configuration written just before each start, and
     /// a restart when it crashes.

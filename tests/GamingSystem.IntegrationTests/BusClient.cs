@@ -36,6 +36,7 @@ internal sealed class BusClient : IAsyncDisposable
                 ? await system.App.GetConnectionStringAsync(ResourceNames.Nats)
                 : system.SecretOf(identity, $"ConnectionStrings:{ResourceNames.Nats}"),
             [ProcessSettings.CallerSigningKey] = signsAsGateway ? system.SecretOf(ResourceNames.Gateway, ProcessSettings.CallerSigningKey) : null,
+            [ProcessSettings.TlsCaFile] = system.EnvironmentOf(ResourceNames.Gateway).GetValueOrDefault(ProcessSettings.AsEnvironmentVariable(ProcessSettings.TlsCaFile)),
             // The streams are event-bus's; an identity other than the operator's may not create them, as in the AppHost.
             [ProcessSettings.ManageEventStreams] = identity is null ? "true" : "false",
         });

@@ -6,11 +6,14 @@ namespace GamingSystem.IntegrationTests;
 /// The real AppHost's model, booted once for the collection through Aspire.Hosting.Testing: DCP runs
 /// nats-server, redis-server and the services as processes on random ports, so a running AppHost never clashes.
 /// </summary>
-public sealed class SystemFixture : IAsyncLifetime
+public class SystemFixture : IAsyncLifetime
 {
     public static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
 
     private DistributedApplication? _app;
+
+    /// <summary>The AppHost's command line.</summary>
+    protected virtual string[] Arguments => [];
 
     public DistributedApplication App => _app ?? throw new InvalidOperationException("The system is not started.");
 
@@ -19,7 +22,7 @@ public sealed class SystemFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         using var timeout = new CancellationTokenSource(StartTimeout);
-        var appHost = await DistributedApplicationTestingBuilder.CreateAsync<Projects.GamingSystem_AppHost>(timeout.Token);
+        var appHost = await DistributedApplicationTestingBuilder.CreateAsync<Projects.GamingSystem_AppHost>(Arguments, timeout.Token);
         _app = await appHost.BuildAsync(timeout.Token);
         await _app.StartAsync(timeout.Token);
 
@@ -93,6 +96,18 @@ public sealed class SystemFixture : IAsyncLifetime
             await _app.DisposeAsync();
         }
     }
+}
+
+/// <summary>The same system with NATS and Redis speaking TLS only (<c>--Tls true</c>).</summary>
+public sealed class TlsSystemFixture : SystemFixture
+{
+    protected override string[] Arguments => ["--Tls", "true"];
+}
+
+[CollectionDefinition(Name)]
+public sealed class TlsSystemCollection : ICollectionFixture<TlsSystemFixture>
+{
+    public const string Name = "system with TLS";
 }
 
 [CollectionDefinition(Name)]

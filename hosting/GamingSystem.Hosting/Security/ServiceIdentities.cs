@@ -84,7 +84,7 @@ internal sealed class ServiceIdentities : IDistributedApplicationEventingSubscri
                 {
                     RemoveOperatorCredentials(environment, nats!.Name);
                     var address = await nats.PrimaryEndpoint.Property(EndpointProperty.HostAndPort).GetValueAsync(context.CancellationToken).ConfigureAwait(false);
-                    secrets[ConnectionStringKey(nats.Name)] = natsUser.ConnectionString(address!);
+                    secrets[ConnectionStringKey(nats.Name)] = natsUser.ConnectionString(address!, nats.TlsEnabled);
                     environment[ProcessSettings.AsEnvironmentVariable(ProcessSettings.CallerVerifyKey)] = publicKey;
                     environment[ProcessSettings.AsEnvironmentVariable(ProcessSettings.ManageEventStreams)] = ownsStreams ? "true" : "false";
                 }
@@ -93,7 +93,12 @@ internal sealed class ServiceIdentities : IDistributedApplicationEventingSubscri
                 {
                     RemoveOperatorCredentials(environment, redis!.Name);
                     var address = await redis.PrimaryEndpoint.Property(EndpointProperty.HostAndPort).GetValueAsync(context.CancellationToken).ConfigureAwait(false);
-                    secrets[ConnectionStringKey(redis.Name)] = redisUser.ConnectionString(address!);
+                    secrets[ConnectionStringKey(redis.Name)] = redisUser.ConnectionString(address!, redis.TlsEnabled);
+                }
+
+                if (nats?.TlsEnabled == true || redis?.TlsEnabled == true)
+                {
+                    environment[ProcessSettings.AsEnvironmentVariable(ProcessSettings.TlsCaFile)] = DevelopmentCertificates.For(files).CaFile;
                 }
 
                 foreach (var (key, value) in secrets)
@@ -130,7 +135,7 @@ internal sealed class ServiceIdentities : IDistributedApplicationEventingSubscri
 /// <summary>One project's NATS user.</summary>
 internal sealed record NatsUser(string Name, string Password, BusPermissions Permissions)
 {
-    public string ConnectionString(string hostAndPort) => $"nats://{Name}:{Password}@{hostAndPort}";
+    public string ConnectionString(string hostAndPort, bool tls) => $"{(tls ? "tls" : "nats")}://{Name}:{Password}@{hostAndPort}";
 }
 
 /// <summary>One project's Redis ACL user: its keys are those under its own hash-tagged prefix, <c>{name}:</c>.</summary>
@@ -140,7 +145,8 @@ internal sealed record RedisUser(string Name, string Password, string KeyPattern
 
     // The tie-breaker key and configuration channel are StackExchange.Redis' multi-primary machinery, outside the
     // user's keys and channels; turned off rather than granted.
-    public string ConnectionString(string hostAndPort) => $"{hostAndPort},user={Name},password={Password},tiebreaker=,configChannel=";
+    public string ConnectionString(string hostAndPort, bool tls) =>
+        $"{hostAndPort},user={Name},password={Password},tiebreaker=,configChannel={(tls ? ",ssl=true" : "")}";
 }
 
 /// <summary>Marks the project that owns the JetStream streams (see <c>WithEventStreams</c>).</summary>
