@@ -14,4 +14,5 @@ public static class ResourceNames
     public const string Auth = "auth";
     public const string ModelManagement = "model-management";
     public const string Settings = "settings";
+    public const string AiIntegration = "ai-integration";
 }
