@@ -23,7 +23,7 @@ public sealed class SystemFixture : IAsyncLifetime
         _app = await appHost.BuildAsync(timeout.Token);
         await _app.StartAsync(timeout.Token);
 
-        foreach (var resource in new[] { ResourceNames.Nats, ResourceNames.Redis, ResourceNames.EventBus, ResourceNames.Auth, ResourceNames.ModelManagement, ResourceNames.StateManager, ResourceNames.Settings, ResourceNames.Gateway })
+        foreach (var resource in new[] { ResourceNames.Nats, ResourceNames.Redis, ResourceNames.EventBus, ResourceNames.Auth, ResourceNames.ModelManagement, ResourceNames.StateManager, ResourceNames.Settings, ResourceNames.AiIntegration, ResourceNames.Gateway })
         {
             await WaitHealthyAsync(resource, timeout.Token);
         }

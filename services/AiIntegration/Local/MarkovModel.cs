@@ -2,7 +2,8 @@ namespace GamingSystem.AiIntegration.Local;
 
 /// <summary>
 /// A word-level Markov chain of a given order over a text of paragraphs (separated by blank lines). Generation starts
-/// at the beginning of one of the text's sentences (preferring sentences that share a word with the prompt), follows
+/// at the beginning of one of the text's sentences (one that shares a word with the prompt if any does, followed up to
+/// that word), follows
 /// the chain and stops at the end of a paragraph. Everything is ordered by ordinal comparison, so the same seed
 /// always walks the same path.
 /// </summary>
@@ -59,8 +60,10 @@ internal sealed class MarkovModel
         var related = _starts.Where(s => s.Words.Overlaps(promptWords)).ToArray();
         var candidates = related.Length > 0 ? related : _starts;
         var start = candidates[random.Next(candidates.Length)];
-        var context = new Queue<string>(start.Tokens);
-        foreach (var token in start.Tokens)
+        // A sentence about the prompt's subject is followed up to its first word of the prompt, so the subject shows.
+        var length = related.Length > 0 ? Math.Max(Order, Array.FindIndex(start.Sentence, promptWords.Contains) + 1) : Order;
+        var context = new Queue<string>(start.Sentence[(length - Order)..length]);
+        foreach (var token in start.Sentence[..length])
         {
             yield return token;
         }
@@ -123,7 +126,7 @@ internal sealed class MarkovModel
                     words.Add(word);
                 }
 
-                starts.Add(new Start(sentence[..Order].ToArray(), words));
+                starts.Add(new Start(sentence.ToArray(), words));
             }
 
             sentenceStart = i + 1;
@@ -134,5 +137,5 @@ internal sealed class MarkovModel
 
     private sealed record Successor(string Token, int Count);
 
-    private sealed record Start(string[] Tokens, HashSet<string> Words);
+    private sealed record Start(string[] Sentence, HashSet<string> Words);
 }

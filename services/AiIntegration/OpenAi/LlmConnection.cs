@@ -10,7 +10,7 @@ namespace GamingSystem.AiIntegration.OpenAi;
 public sealed class LlmConnection
 {
     /// <summary>The connection string's name, and the Aspire resource's.</summary>
-    public const string Name = "llm";
+    public const string Name = Contracts.ResourceNames.Llm;
 
     private LlmConnection(Uri endpoint, string? key, string model)
     {
