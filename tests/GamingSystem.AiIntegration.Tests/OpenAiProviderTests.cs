@@ -161,6 +161,22 @@ public sealed class OpenAiProviderTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Without_resilience_overrides_the_provider_is_built_with_the_defaults()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:llm"] = $"Endpoint={_server.Endpoint};Model={FakeOpenAiServer.Model}" });
+        builder.AddServiceDefaults();
+        builder.AddAiProviders();
+        using var host = builder.Build();
+
+        var provider = host.Services.GetRequiredService<ProviderCatalog>().Resolve(FakeOpenAiServer.Model);
+        var response = await provider.Client.GetResponseAsync(Prompt, new ChatOptions { ModelId = FakeOpenAiServer.Model });
+
+        Assert.Equal("The lanterns burn on the river.", response.Text);
+        Assert.Equal("Bearer none", _server.Requests.Single().Authorization);
+    }
+
+    [Fact]
     public void Both_providers_are_listed_with_their_models()
     {
         var providers = _host.Services.GetRequiredService<ProviderCatalog>().List().Providers;

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using GamingSystem.AiIntegration.Tests;
 using GamingSystem.Contracts;
 using GamingSystem.Contracts.AiIntegration.V1;
 using GamingSystem.Contracts.Common.V1;
@@ -11,7 +12,8 @@ namespace GamingSystem.IntegrationTests;
 
 /// <summary>
 /// ai-integration on the booted system, called through the SDK as another service would, and through the gateway: the
-/// offline local provider (no ConnectionStrings:llm in the test run), streams, usage and evt.ai.generation_completed.
+/// offline local provider, the OpenAI-compatible one (the fixture gives the AppHost ConnectionStrings:llm pointing at a
+/// local fake endpoint), streams, usage, errors and evt.ai.generation_completed.
 /// </summary>
 [Collection(SystemCollection.Name)]
 public sealed class AiIntegrationTests(SystemFixture system) : IAsyncLifetime
@@ -72,7 +74,7 @@ public sealed class AiIntegrationTests(SystemFixture system) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ListProviders_shows_the_local_provider_with_the_seeded_models_and_the_unconfigured_openai_one()
+    public async Task ListProviders_shows_the_local_provider_with_the_seeded_models_and_the_configured_openai_one()
     {
         var providers = await _bus.Services.RequestAsync<ListProvidersResponse>(Method("ListProviders"), new ListProvidersRequest());
         using var http = await system.Gateway.GetAsync("/api/v1/ai/providers");
@@ -81,9 +83,67 @@ public sealed class AiIntegrationTests(SystemFixture system) : IAsyncLifetime
         Assert.True(local.Available);
         Assert.Equal(["local-markov-large", "local-markov-small"], local.Models);
         var openai = Assert.Single(providers.Providers, p => p.Name == "openai");
-        Assert.Equal(("openai-compatible", false), (openai.Kind, openai.Available));
+        Assert.Equal(("openai-compatible", true), (openai.Kind, openai.Available));
+        Assert.Equal([FakeOpenAiServer.Model], openai.Models);
         Assert.Equal(HttpStatusCode.OK, http.StatusCode);
         Assert.Contains("local-markov-small", await http.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_openai_compatible_provider_answers_whole_and_streamed_with_the_endpoints_usage()
+    {
+        var request = Request(FakeOpenAiServer.Model, seed: 3, maxTokens: 50);
+
+        var whole = await GenerateAsync(request);
+        var chunks = new List<GenerateChunk>();
+        await foreach (var chunk in _bus.Services.StreamAsync<GenerateChunk>(Method("StreamGenerate"), request))
+        {
+            chunks.Add(chunk);
+        }
+
+        Assert.Equal(("The lanterns burn on the river.", "openai", FinishReason.Stop), (whole.Text, whole.Provider, whole.FinishReason));
+        Assert.Equal(new Usage { PromptTokens = 9, CompletionTokens = 7, TotalTokens = 16 }, whole.Usage);
+        Assert.Equal(system.Llm.Words, chunks[..^1].Select(c => c.Delta));
+        Assert.Equal((FinishReason.Length, 7), (chunks[^1].FinishReason, chunks[^1].Usage.CompletionTokens));
+        var (authorization, body) = system.Llm.Requests.Last();
+        Assert.Equal($"Bearer {SystemFixture.LlmKey}", authorization);
+        Assert.Equal((50, 3L), (body["max_completion_tokens"]?.GetValue<int>() ?? body["max_tokens"]!.GetValue<int>(), body["seed"]!.GetValue<long>()));
+    }
+
+    [Fact]
+    public async Task A_rejected_key_is_a_failed_precondition_naming_the_provider_not_retried_and_the_key_is_not_logged()
+    {
+        var before = system.Llm.Requests.Count;
+        system.Llm.Failures.Enqueue(401);
+
+        var error = await Assert.ThrowsAsync<ServiceException>(() => GenerateAsync(Request(FakeOpenAiServer.Model, seed: 1)));
+
+        Assert.Equal(ErrorCode.FailedPrecondition, error.Code);
+        Assert.Contains("provider 'openai' refused the configured key", error.Message, StringComparison.Ordinal);
+        Assert.Equal(before + 1, system.Llm.Requests.Count);
+        Assert.DoesNotContain(SystemFixture.LlmKey, await system.RecentLogsAsync(ResourceNames.AiIntegration, lines: 1000), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_server_error_is_retried_and_one_that_lasts_is_unavailable_naming_the_provider()
+    {
+        var patient = new CallOptions { Timeout = TimeSpan.FromSeconds(60) };
+        system.Llm.Failures.Enqueue(500);
+        var before = system.Llm.Requests.Count;
+
+        var recovered = await _bus.Services.RequestAsync<GenerateResponse>(Method("Generate"), Request(FakeOpenAiServer.Model, seed: 1), patient);
+        var retried = system.Llm.Requests.Count - before;
+        for (var i = 0; i < 4; i++)
+        {
+            system.Llm.Failures.Enqueue(429);
+        }
+
+        var error = await Assert.ThrowsAsync<ServiceException>(() => _bus.Services.RequestAsync<GenerateResponse>(Method("Generate"), Request(FakeOpenAiServer.Model, seed: 1), patient));
+
+        Assert.Equal("The lanterns burn on the river.", recovered.Text);
+        Assert.Equal(2, retried);
+        Assert.Equal(ErrorCode.Unavailable, error.Code);
+        Assert.Contains("provider 'openai'", error.Message, StringComparison.Ordinal);
     }
 
     public static TheoryData<string, GenerateRequest, ErrorCode, string> BadRequests() => new()

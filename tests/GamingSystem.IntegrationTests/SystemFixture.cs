@@ -1,3 +1,4 @@
+using GamingSystem.AiIntegration.Tests;
 using GamingSystem.Contracts;
 
 namespace GamingSystem.IntegrationTests;
@@ -11,15 +12,23 @@ public sealed class SystemFixture : IAsyncLifetime
     public static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
 
     private DistributedApplication? _app;
+    private FakeOpenAiServer? _llm;
 
     public DistributedApplication App => _app ?? throw new InvalidOperationException("The system is not started.");
 
     public HttpClient Gateway { get; private set; } = null!;
 
+    /// <summary>The OpenAI-compatible endpoint the AppHost is given as ConnectionStrings:llm, so ai-integration has both providers.</summary>
+    internal FakeOpenAiServer Llm => _llm ?? throw new InvalidOperationException("The system is not started.");
+
+    public const string LlmKey = "sk-integration-0d1e-never-logged";
+
     public async Task InitializeAsync()
     {
         using var timeout = new CancellationTokenSource(StartTimeout);
-        var appHost = await DistributedApplicationTestingBuilder.CreateAsync<Projects.GamingSystem_AppHost>(timeout.Token);
+        _llm = await FakeOpenAiServer.StartAsync();
+        var appHost = await DistributedApplicationTestingBuilder.CreateAsync<Projects.GamingSystem_AppHost>(
+            [$"--ConnectionStrings:{ResourceNames.Llm}=Endpoint={_llm.Endpoint};Key={LlmKey};Model={FakeOpenAiServer.Model}"], timeout.Token);
         _app = await appHost.BuildAsync(timeout.Token);
         await _app.StartAsync(timeout.Token);
 
@@ -72,6 +81,11 @@ public sealed class SystemFixture : IAsyncLifetime
         if (_app is not null)
         {
             await _app.DisposeAsync();
+        }
+
+        if (_llm is not null)
+        {
+            await _llm.DisposeAsync();
         }
     }
 }

@@ -27,7 +27,7 @@ public static class OpenAiProvider
     public static IServiceCollection AddLlmHttpClient(this IServiceCollection services, IConfiguration configuration)
     {
 #pragma warning disable EXTEXP0001 // RemoveAllResilienceHandlers is experimental; without it the defaults' pipeline would wrap ours and retry twice over.
-        services.AddHttpClient(HttpClientName)
+        var resilience = services.AddHttpClient(HttpClientName)
             .RemoveAllResilienceHandlers()
             .AddStandardResilienceHandler()
             .Configure(o =>
@@ -36,9 +36,14 @@ public static class OpenAiProvider
                 o.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(180);
                 o.CircuitBreaker.SamplingDuration = TimeSpan.FromSeconds(120);
                 o.Retry.Delay = TimeSpan.FromSeconds(1);
-            })
-            .Configure(configuration.GetSection(ResilienceSection));
+            });
 #pragma warning restore EXTEXP0001
+        // Binding an absent section throws ("Configuration section cannot be empty"), and overrides are rare.
+        if (configuration.GetSection(ResilienceSection) is { } overrides && overrides.Exists())
+        {
+            resilience.Configure(overrides);
+        }
+
         return services;
     }
 
