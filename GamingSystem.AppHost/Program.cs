@@ -33,6 +33,15 @@ var settings = builder.AddService<Projects.Settings>(ResourceNames.Settings)
     .WithReference(nats).WaitFor(nats).WaitFor(eventBus)
     .WithReference(redis).WaitFor(redis);
 
+// The offline local provider needs nothing; an OpenAI-compatible endpoint is used only when the AppHost is given
+// ConnectionStrings:llm (user secrets, environment, --ConnectionStrings:llm), so a run without one never asks for it.
+var aiIntegration = builder.AddService<Projects.AiIntegration>(ResourceNames.AiIntegration)
+    .WithReference(nats).WaitFor(nats).WaitFor(eventBus);
+if (!string.IsNullOrEmpty(builder.Configuration.GetConnectionString(ResourceNames.Llm)))
+{
+    aiIntegration.WithReference(builder.AddConnectionString(ResourceNames.Llm));
+}
+
 // http://localhost:8000 unless overridden (--Gateway:Port 8001); the test host picks a random port instead.
 builder.AddService<Projects.Gateway>(ResourceNames.Gateway, port: builder.Configuration.GetValue("Gateway:Port", 8000))
     .WithExternalHttpEndpoints()
@@ -40,6 +49,7 @@ builder.AddService<Projects.Gateway>(ResourceNames.Gateway, port: builder.Config
     .WithReference(auth).WaitFor(auth)
     .WithReference(modelManagement).WaitFor(modelManagement)
     .WithReference(stateManager).WaitFor(stateManager)
-    .WithReference(settings).WaitFor(settings);
+    .WithReference(settings).WaitFor(settings)
+    .WithReference(aiIntegration).WaitFor(aiIntegration);
 
 builder.Build().Run();

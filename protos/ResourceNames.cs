@@ -14,6 +14,10 @@ public static class ResourceNames
     public const string Auth = "auth";
     public const string ModelManagement = "model-management";
     public const string Settings = "settings";
+    public const string AiIntegration = "ai-integration";
+
+    /// <summary>The optional OpenAI-compatible endpoint ai-integration uses (<c>ConnectionStrings:llm</c>).</summary>
+    public const string Llm = "llm";
 }
 
 /// <summary>Configuration keys the AppHost sets on its processes and ServiceDefaults reads: one spelling each.</summary>

@@ -190,6 +190,7 @@ public sealed class SecurityTests(SystemFixture system)
             Password(await system.App.GetConnectionStringAsync(ResourceNames.Nats)),
             (await system.App.GetConnectionStringAsync(ResourceNames.Redis))!.Split("password=")[1].Split(',')[0],
             system.SecretOf(ResourceNames.Gateway, ProcessSettings.CallerSigningKey),
+            SystemFixture.LlmKey,
         };
         var projects = system.App.Services.GetRequiredService<DistributedApplicationModel>().Resources.OfType<ProjectResource>().Select(p => p.Name).ToList();
         foreach (var project in projects)

@@ -1,3 +1,4 @@
+using GamingSystem.AiIntegration.Tests;
 using GamingSystem.Contracts;
 
 namespace GamingSystem.IntegrationTests;
@@ -11,6 +12,7 @@ public class SystemFixture : IAsyncLifetime
     public static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
 
     private DistributedApplication? _app;
+    private FakeOpenAiServer? _llm;
 
     /// <summary>The AppHost's command line.</summary>
     protected virtual string[] Arguments => [];
@@ -19,14 +21,21 @@ public class SystemFixture : IAsyncLifetime
 
     public HttpClient Gateway { get; private set; } = null!;
 
+    /// <summary>The OpenAI-compatible endpoint the AppHost is given as ConnectionStrings:llm, so ai-integration has both providers.</summary>
+    internal FakeOpenAiServer Llm => _llm ?? throw new InvalidOperationException("The system is not started.");
+
+    public const string LlmKey = "sk-integration-0d1e-never-logged";
+
     public async Task InitializeAsync()
     {
         using var timeout = new CancellationTokenSource(StartTimeout);
-        var appHost = await DistributedApplicationTestingBuilder.CreateAsync<Projects.GamingSystem_AppHost>(Arguments, timeout.Token);
+        _llm = await FakeOpenAiServer.StartAsync();
+        var appHost = await DistributedApplicationTestingBuilder.CreateAsync<Projects.GamingSystem_AppHost>(
+            [$"--ConnectionStrings:{ResourceNames.Llm}=Endpoint={_llm.Endpoint};Key={LlmKey};Model={FakeOpenAiServer.Model}", .. Arguments], timeout.Token);
         _app = await appHost.BuildAsync(timeout.Token);
         await _app.StartAsync(timeout.Token);
 
-        foreach (var resource in new[] { ResourceNames.Nats, ResourceNames.Redis, ResourceNames.EventBus, ResourceNames.Auth, ResourceNames.ModelManagement, ResourceNames.StateManager, ResourceNames.Settings, ResourceNames.Gateway })
+        foreach (var resource in new[] { ResourceNames.Nats, ResourceNames.Redis, ResourceNames.EventBus, ResourceNames.Auth, ResourceNames.ModelManagement, ResourceNames.StateManager, ResourceNames.Settings, ResourceNames.AiIntegration, ResourceNames.Gateway })
         {
             await WaitHealthyAsync(resource, timeout.Token);
         }
@@ -94,6 +103,11 @@ public class SystemFixture : IAsyncLifetime
         if (_app is not null)
         {
             await _app.DisposeAsync();
+        }
+
+        if (_llm is not null)
+        {
+            await _llm.DisposeAsync();
         }
     }
 }

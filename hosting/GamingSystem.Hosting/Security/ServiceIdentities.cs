@@ -18,6 +18,7 @@ namespace Aspire.Hosting.Security;
 internal sealed class ServiceIdentities : IDistributedApplicationEventingSubscriber
 {
     private const string ReferenceRelationship = "Reference";
+    private const string ConnectionStringsPrefix = "ConnectionStrings__";
 
     public Task SubscribeAsync(IDistributedApplicationEventing eventing, DistributedApplicationExecutionContext executionContext, CancellationToken cancellationToken)
     {
@@ -94,6 +95,23 @@ internal sealed class ServiceIdentities : IDistributedApplicationEventingSubscri
                     RemoveOperatorCredentials(environment, redis!.Name);
                     var address = await redis.PrimaryEndpoint.Property(EndpointProperty.HostAndPort).GetValueAsync(context.CancellationToken).ConfigureAwait(false);
                     secrets[ConnectionStringKey(redis.Name)] = redisUser.ConnectionString(address!, redis.TlsEnabled);
+                }
+
+                // Any other connection string (an LLM endpoint with its key) is a secret too.
+                foreach (var key in environment.Keys.Where(key => key.StartsWith(ConnectionStringsPrefix, StringComparison.Ordinal)).ToList())
+                {
+                    var value = environment[key] switch
+                    {
+                        string text => text,
+                        IValueProvider provider => await provider.GetValueAsync(context.CancellationToken).ConfigureAwait(false),
+                        var other => other?.ToString(),
+                    };
+                    if (value is not null)
+                    {
+                        secrets[key.Replace("__", ":", StringComparison.Ordinal)] = value;
+                    }
+
+                    environment.Remove(key);
                 }
 
                 if (nats?.TlsEnabled == true || redis?.TlsEnabled == true)
