@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using GamingSystem.Contracts;
 using GamingSystem.ServiceDefaults.Events;
 using Google.Protobuf;
 using Microsoft.Extensions.Configuration;
@@ -52,7 +53,7 @@ public static partial class EventExtensions
         configure?.Invoke(options);
         var eventName = new TEvent().Descriptor.Name;
         options.Validate(eventName);
-        var durable = options.Durable ?? $"{ServiceName(builder)}_{eventName}";
+        var durable = options.Durable ?? EventContracts.DurableName(ServiceName(builder), new TEvent().Descriptor);
         if (!DurableName().IsMatch(durable))
         {
             throw new InvalidOperationException($"Consumer name '{durable}' for {eventName} may hold only letters, digits, '-' and '_'.");

@@ -36,6 +36,22 @@ public static class EventContracts
         return [.. service.File.MessageTypes.Where(message => SubjectOf(message) is not null)];
     }
 
+    /// <summary>The events a service handles: its contract's <c>consumes</c> option, resolved to the event messages.</summary>
+    public static IReadOnlyList<MessageDescriptor> ConsumedBy(ServiceDescriptor service)
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        IEnumerable<string> names = service.GetOptions()?.GetExtension(CommonExtensions.Consumes) ?? (IEnumerable<string>)[];
+        return [.. names.Select(name => Events.FirstOrDefault(e => e.FullName == name)
+            ?? throw new InvalidOperationException($"{service.FullName} consumes '{name}', which is no event of any contract."))];
+    }
+
+    /// <summary>The durable consumer through which <paramref name="resourceName"/> handles <paramref name="evt"/>: <c>weather-manager_TimeTick</c>.</summary>
+    public static string DurableName(string resourceName, MessageDescriptor evt)
+    {
+        ArgumentNullException.ThrowIfNull(evt);
+        return $"{resourceName}_{evt.Name}";
+    }
+
     /// <summary>The subject an event is published on, or null when the message is not an event.</summary>
     public static string? SubjectOf(MessageDescriptor message)
     {

@@ -1,6 +1,6 @@
-using GamingSystem.Contracts;
 using System.Collections.Concurrent;
 using System.Globalization;
+using GamingSystem.Contracts;
 using GamingSystem.Contracts.Common.V1;
 using Google.Protobuf;
 using Google.Protobuf.Reflection;
@@ -32,6 +32,8 @@ public sealed partial class ServiceClient
     private readonly ResiliencePipeline _retried;
     private readonly ConcurrentDictionary<string, ServiceBreaker> _breakers = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<MethodDescriptor, MethodInfo> _methods = new();
+
+    internal BusDenials? Denials => _denials;
 
     public ServiceClient(INatsConnection nats, TimeProvider time, IOptions<ServiceClientOptions> options, CallerProofs? proofs = null, BusDenials? denials = null)
     {

@@ -53,9 +53,16 @@ internal sealed class ClientStream : IAsyncDisposable
 
     private string Method => _call.Info.Method.FullName;
 
+    // Watches the request's subject while the stream opens (see OpenAsync).
+    private BusDenials.Watch? _opening;
+
     /// <summary>Subscribes, sends the request, and waits for the service to open the stream (or refuse it).</summary>
     public async Task OpenAsync(NatsHeaders headers, CancellationToken attemptToken)
     {
+        // A subject this process may not publish to is refused by the server, which sends nothing else: the
+        // refusal ends the wait for the first frame at once.
+        using var watch = _opening = _call.Client.Denials?.Start(_call.Info.Subject, CancellationToken.None);
+        using var refused = watch?.Token.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), _waitLimit);
         var inbox = _nats.NewInbox();
         // The window bounds the chunks the service sends, so their frames too (one chunk each at worst); room for
         // them and the open, end or error frame, and nothing more.
@@ -71,7 +78,7 @@ internal sealed class ClientStream : IAsyncDisposable
         }
         catch (OperationCanceledException) when (_waitLimit.IsCancellationRequested && !_call.CallerToken.IsCancellationRequested)
         {
-            throw Fail(ServiceException.Unavailable(
+            throw Fail(_opening?.Refusal is { } refusal ? BusDenials.Denied(_call.Info.Subject, refusal) : ServiceException.Unavailable(
                 $"{_call.Info.ServiceName} is unreachable: the connection to NATS is {_nats.ConnectionState} and did not come back in time"));
         }
         finally
@@ -204,7 +211,8 @@ internal sealed class ClientStream : IAsyncDisposable
         }
         catch (OperationCanceledException) when (!_call.CallerToken.IsCancellationRequested)
         {
-            throw Fail(_time.GetUtcNow() >= _call.Deadline
+            throw Fail(_opening?.Refusal is { } refusal ? BusDenials.Denied(_call.Info.Subject, refusal)
+                : _time.GetUtcNow() >= _call.Deadline
                 ? ServiceException.DeadlineExceeded($"{Method} did not finish its stream before its deadline ({_call.Deadline:O})")
                 : ServiceException.DeadlineExceeded($"{Method} sent nothing for {_idleTimeout.TotalMilliseconds:0} ms (the stream's idle timeout)"));
         }

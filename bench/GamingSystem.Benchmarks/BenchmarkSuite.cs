@@ -1,7 +1,7 @@
-using GamingSystem.Contracts;
 using GamingSystem.Benchmarks.Load;
 using GamingSystem.Benchmarks.Scenarios;
 using GamingSystem.Benchmarks.V1;
+using GamingSystem.Contracts;
 using GamingSystem.ServiceDefaults.Messaging;
 using Google.Protobuf;
 

@@ -11,6 +11,20 @@ public sealed partial class ContractTests
     private static readonly IReadOnlyList<MethodDescriptor> Methods = ContractRegistry.Services.SelectMany(s => s.Methods).ToArray();
 
     [Fact]
+    public void Every_consumed_event_is_an_event_of_another_service()
+    {
+        var consumers = ContractRegistry.Services.Where(s => EventContracts.ConsumedBy(s).Count > 0).ToList();
+
+        Assert.NotEmpty(consumers);
+        foreach (var service in consumers)
+        {
+            Assert.All(EventContracts.ConsumedBy(service), evt => Assert.NotEqual(service.File, evt.File));
+        }
+
+        Assert.Equal(["gaming.time_manager.v1.TimeTick"], EventContracts.ConsumedBy(ContractRegistry.WeatherManager).Select(e => e.FullName));
+    }
+
+    [Fact]
     public void The_registry_lists_the_22_services_of_the_design_by_their_resource_names()
     {
         string[] expected =

@@ -41,6 +41,18 @@ public sealed class ServiceIdentityTests : IDisposable
     }
 
     [Fact]
+    public void A_service_that_consumes_an_event_may_run_its_own_durable_consumer_of_it_only()
+    {
+        var permissions = BusPermissions.For("weather-manager", [ResourceNames.Nats], publiclyExposed: false, ownsEventStreams: false);
+
+        Assert.Contains("$JS.API.CONSUMER.CREATE.WORLD.weather-manager_TimeTick.>", permissions.Publish);
+        Assert.Contains("$JS.API.CONSUMER.MSG.NEXT.WORLD.weather-manager_TimeTick", permissions.Publish);
+        Assert.Contains("$JS.ACK.WORLD.weather-manager_TimeTick.>", permissions.Publish);
+        Assert.Contains("dlq.evt.time.tick", permissions.Publish);
+        Assert.DoesNotContain(permissions.Publish, subject => subject.Contains('*', StringComparison.Ordinal) || subject.StartsWith("$JS.API.STREAM", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Only_the_stream_owner_runs_jetstreams_api()
     {
         var owner = BusPermissions.For(ResourceNames.EventBus, [ResourceNames.Nats], publiclyExposed: false, ownsEventStreams: true);

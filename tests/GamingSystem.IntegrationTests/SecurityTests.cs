@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net.Sockets;
 using System.Text;
 using GamingSystem.Contracts;
+using GamingSystem.Contracts.AiIntegration.V1;
 using GamingSystem.Contracts.Auth.V1;
 using GamingSystem.Contracts.Common.V1;
 using GamingSystem.Contracts.Settings.V1;
@@ -64,6 +65,25 @@ public sealed class SecurityTests(SystemFixture system)
 
         Assert.Equal(ErrorCode.PermissionDenied, denied.Code);
         Assert.Contains("svc.auth.v1.validate", denied.Message);
+        Assert.True(watch.Elapsed < Quickly, $"denied after {watch.Elapsed}");
+    }
+
+    [Fact]
+    public async Task A_stream_from_a_service_it_does_not_reference_is_denied_at_once_not_timed_out()
+    {
+        await using var thief = await BusClient.StartAsync(system, identity: ResourceNames.Settings);
+        var request = new GenerateRequest { Model = "local-markov-small", MaxTokens = 5, Messages = { new ChatMessage { Role = GamingSystem.Contracts.AiIntegration.V1.Role.User, Content = "dragons" } } };
+
+        var watch = Stopwatch.StartNew();
+        var denied = await Assert.ThrowsAsync<ServiceException>(async () =>
+        {
+            await foreach (var unused in thief.Services.StreamAsync<GenerateChunk>(ContractRegistry.AiIntegration.FindMethodByName("StreamGenerate"), request))
+            {
+            }
+        });
+
+        Assert.Equal(ErrorCode.PermissionDenied, denied.Code);
+        Assert.Contains("svc.ai_integration.v1.stream_generate", denied.Message);
         Assert.True(watch.Elapsed < Quickly, $"denied after {watch.Elapsed}");
     }
 

@@ -1,5 +1,5 @@
-using GamingSystem.Contracts;
 using GamingSystem.Benchmarks.V1;
+using GamingSystem.Contracts;
 using GamingSystem.ServiceDefaults.Messaging;
 using Google.Protobuf;
 using Google.Protobuf.Reflection;

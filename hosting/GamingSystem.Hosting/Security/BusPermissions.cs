@@ -42,6 +42,11 @@ public sealed record BusPermissions(IReadOnlyList<string> Publish, IReadOnlyList
             {
                 publish.Add(EventContracts.SubjectOf(evt)!);
             }
+
+            foreach (var evt in EventContracts.ConsumedBy(own))
+            {
+                publish.UnionWith(ConsumerSubjects(resourceName, evt));
+            }
         }
 
         foreach (var target in referencedResources.Select(ContractRegistry.ForResource).OfType<Google.Protobuf.Reflection.ServiceDescriptor>())
@@ -67,5 +72,26 @@ public sealed record BusPermissions(IReadOnlyList<string> Publish, IReadOnlyList
         }
 
         return new([.. publish], [.. subscribe]);
+    }
+
+    /// <summary>
+    /// A durable consumer of one event, its own and no other: create it (with or without a filter in the subject),
+    /// read its state, pull from it, ack its messages, and dead-letter what it cannot handle.
+    /// </summary>
+    private static IEnumerable<string> ConsumerSubjects(string resourceName, Google.Protobuf.Reflection.MessageDescriptor evt)
+    {
+        var subject = EventContracts.SubjectOf(evt)!;
+        var stream = EventContracts.StreamFor(subject).Name;
+        var durable = EventContracts.DurableName(resourceName, evt);
+        return
+        [
+            $"$JS.API.CONSUMER.CREATE.{stream}.{durable}",
+            $"$JS.API.CONSUMER.CREATE.{stream}.{durable}.>",
+            $"$JS.API.CONSUMER.DURABLE.CREATE.{stream}.{durable}",
+            $"$JS.API.CONSUMER.INFO.{stream}.{durable}",
+            $"$JS.API.CONSUMER.MSG.NEXT.{stream}.{durable}",
+            $"$JS.ACK.{stream}.{durable}.>",
+            $"{EventContracts.DeadLetterPrefix}{subject}",
+        ];
     }
 }
