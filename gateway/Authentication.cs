@@ -78,11 +78,11 @@ internal sealed class Authentication(ServiceClient client, IMemoryCache cache, I
 
         var session = await client.RequestAsync<ValidateResponse>(Validate, new ValidateRequest { Token = token }, cancellationToken: cancellationToken).ConfigureAwait(false);
         var caller = new Caller(session.PlayerId, [.. session.Roles]);
-        var until = session.ExpiresAt.ToDateTimeOffset();
         cache.Set(key, caller, new MemoryCacheEntryOptions
         {
             AbsoluteExpirationRelativeToNow = options.Value.TokenCacheDuration,
-            AbsoluteExpiration = until,
+            // Never cached past the session's own end (a session without one is cached for the short duration only).
+            AbsoluteExpiration = session.ExpiresAt?.ToDateTimeOffset(),
             Size = 1,
         });
         return caller;

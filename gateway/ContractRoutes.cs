@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Net.ServerSentEvents;
 using GamingSystem.Contracts;
 using GamingSystem.Contracts.Common.V1;
 using GamingSystem.ServiceDefaults.Messaging;
@@ -15,11 +17,12 @@ internal static class ContractRoutes
 
     public static IEndpointRouteBuilder MapContractRoutes(this IEndpointRouteBuilder endpoints, IEnumerable<ServiceDescriptor> services)
     {
-        // Server-streaming methods are served as SSE (issue 11); until then they have no route rather than a wrong one.
-        foreach (var route in services.SelectMany(HttpRoute.For).Where(r => !r.Method.IsServerStreaming))
+        foreach (var route in services.SelectMany(HttpRoute.For))
         {
             endpoints.MapMethods(route.Pattern, [route.Verb], (HttpContext context, ServiceClient client, Authentication authentication, IOptions<GatewayOptions> options) =>
-                    HandleAsync(route, context, client, authentication, options.Value))
+                    route.Method.IsServerStreaming
+                        ? StreamAsync(route, context, client, authentication, options.Value)
+                        : HandleAsync(route, context, client, authentication, options.Value))
                 .WithName(route.Method.FullName)
                 .WithDisplayName($"{route.Verb} {route.Pattern} -> {ServiceSubjects.For(route.Method)}")
                 .RequireRateLimiting(GatewayExtensions.InFlightPolicy);
@@ -33,18 +36,82 @@ internal static class ContractRoutes
         return endpoints;
     }
 
-    private static async Task<IResult> HandleAsync(HttpRoute route, HttpContext context, ServiceClient client, Authentication authentication, GatewayOptions options)
-    {
-        try
+    private static Task<IResult> HandleAsync(HttpRoute route, HttpContext context, ServiceClient client, Authentication authentication, GatewayOptions options) =>
+        Guarded(context, async () =>
         {
-            var caller = await authentication.AuthenticateAsync(route, context.Request).ConfigureAwait(false);
-            var request = await RequestReader.ReadAsync(route, context.Request, options.MaxRequestBodyBytes, context.RequestAborted).ConfigureAwait(false);
-            Authentication.BindSessionToken(context.Request, request);
-            // The player id travels in a header only the gateway sets; services never take it from a body.
-            var call = new CallOptions { PlayerId = caller?.PlayerId };
+            var (request, call) = await ReadAsync(route, context, authentication, options).ConfigureAwait(false);
             var response = await client.RequestAsync(route.Method, request, call, context.RequestAborted).ConfigureAwait(false);
             authentication.Forget(route, context.Request);
             return Results.Text(Formatter.Format(response), "application/json", statusCode: StatusCodes.Status200OK);
+        });
+
+    /// <summary>
+    /// A server-streaming method as Server-Sent Events: one <c>message</c> event per message (its id the message's
+    /// index), then an <c>end</c> event, or an <c>error</c> event with the problem if the stream fails part-way.
+    /// The stream is opened before the response starts, so a refusal (bad input, 401, 403, 503) is an ordinary
+    /// problem+json response; a client that disconnects cancels the call, and with it the service's work.
+    /// </summary>
+    private static Task<IResult> StreamAsync(HttpRoute route, HttpContext context, ServiceClient client, Authentication authentication, GatewayOptions options) =>
+        Guarded(context, async () =>
+        {
+            var (request, call) = await ReadAsync(route, context, authentication, options).ConfigureAwait(false);
+            var messages = client.StreamAsync<IMessage>(route.Method, request, call, context.RequestAborted).GetAsyncEnumerator(context.RequestAborted);
+            try
+            {
+                var first = await messages.MoveNextAsync().ConfigureAwait(false);
+                return TypedResults.ServerSentEvents(Events(messages, first));
+            }
+            catch
+            {
+                await messages.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
+        });
+
+    private static async IAsyncEnumerable<SseItem<string>> Events(IAsyncEnumerator<IMessage> messages, bool any)
+    {
+        await using (messages.ConfigureAwait(false))
+        {
+            for (var index = 0L; any; index++)
+            {
+                yield return new SseItem<string>(Formatter.Format(messages.Current), "message") { EventId = index.ToString(CultureInfo.InvariantCulture) };
+                Error? failure = null;
+                try
+                {
+                    any = await messages.MoveNextAsync().ConfigureAwait(false);
+                }
+                catch (ServiceException ex)
+                {
+                    failure = ex.Error;
+                    any = false;
+                }
+
+                if (failure is not null)
+                {
+                    yield return new SseItem<string>(Problems.Json(failure), "error");
+                    yield break;
+                }
+            }
+
+            yield return new SseItem<string>("{}", "end");
+        }
+    }
+
+    /// <summary>Authenticates the caller and reads the request; the player id travels in a header only the gateway sets.</summary>
+    private static async Task<(IMessage Request, CallOptions Call)> ReadAsync(HttpRoute route, HttpContext context, Authentication authentication, GatewayOptions options)
+    {
+        var caller = await authentication.AuthenticateAsync(route, context.Request).ConfigureAwait(false);
+        var request = await RequestReader.ReadAsync(route, context.Request, options.MaxRequestBodyBytes, context.RequestAborted).ConfigureAwait(false);
+        Authentication.BindSessionToken(context.Request, request);
+        return (request, new CallOptions { PlayerId = caller?.PlayerId });
+    }
+
+    /// <summary>Every failure before a response starts becomes problem+json with the status of its code.</summary>
+    private static async Task<IResult> Guarded(HttpContext context, Func<Task<IResult>> handle)
+    {
+        try
+        {
+            return await handle().ConfigureAwait(false);
         }
         catch (ServiceException ex) when (ex.IsPayloadTooLarge)
         {

@@ -22,7 +22,7 @@ internal static class OpenApiDocument
     {
         var schemas = new JsonObject { [ProblemSchema] = Problem() };
         var paths = new JsonObject();
-        foreach (var route in services.SelectMany(HttpRoute.For).Where(r => !r.Method.IsServerStreaming))
+        foreach (var route in services.SelectMany(HttpRoute.For))
         {
             var openApiPath = route.Pattern.Replace("{**", "{", StringComparison.Ordinal);
             if (paths[openApiPath] is not JsonObject item)
@@ -62,7 +62,7 @@ internal static class OpenApiDocument
             ["parameters"] = Parameters(route, schemas),
             ["responses"] = new JsonObject
             {
-                ["200"] = Content(Reference(method.OutputType, schemas)),
+                ["200"] = method.IsServerStreaming ? Events(Reference(method.OutputType, schemas), method.OutputType) : Content(Reference(method.OutputType, schemas)),
                 ["default"] = new JsonObject
                 {
                     ["description"] = "An error: problem+json with code, detail and, for bad input, field.",
@@ -114,6 +114,14 @@ internal static class OpenApiDocument
     {
         ["description"] = "OK",
         ["content"] = new JsonObject { ["application/json"] = new JsonObject { ["schema"] = schema } },
+    };
+
+    /// <summary>A server-streaming method's response: Server-Sent Events, each <c>message</c> event's data one message in JSON.</summary>
+    private static JsonObject Events(JsonNode schema, MessageDescriptor message) => new()
+    {
+        ["description"] = $"Server-Sent Events: a 'message' event per {message.Name} (its data the JSON below, its id the index), "
+            + "then an 'end' event; or an 'error' event whose data is a problem, if the stream fails part-way.",
+        ["content"] = new JsonObject { ["text/event-stream"] = new JsonObject { ["schema"] = schema } },
     };
 
     private static JsonObject Reference(MessageDescriptor message, JsonObject schemas)

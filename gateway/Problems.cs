@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using GamingSystem.Contracts.Common.V1;
 using GamingSystem.ServiceDefaults.Messaging;
 
@@ -37,7 +38,7 @@ internal static class Problems
             instance: context.Request.Path,
             statusCode: status,
             title: code,
-            type: $"https://gamingsystem.dev/problems/{code.ToLowerInvariant().Replace('_', '-')}",
+            type: TypeOf(code),
             extensions: extensions);
     }
 
@@ -50,6 +51,22 @@ internal static class Problems
         && long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var milliseconds)
             ? (milliseconds + 999) / 1000
             : null;
+
+    /// <summary>The problem+json body of <paramref name="error"/>, for a stream that fails after its response began.</summary>
+    public static string Json(Error error)
+    {
+        var code = ErrorCodes.ToName(error.Code);
+        return JsonSerializer.Serialize(new Dictionary<string, object?>
+        {
+            ["type"] = TypeOf(code),
+            ["title"] = code,
+            ["status"] = ErrorCodes.ToHttpStatus(error.Code),
+            ["detail"] = error.Message,
+            ["code"] = code,
+        });
+    }
+
+    private static string TypeOf(string code) => $"https://gamingsystem.dev/problems/{code.ToLowerInvariant().Replace('_', '-')}";
 
     public static IResult From(ErrorCode code, string message, HttpContext context, string? field = null) =>
         From(new Error { Code = code, Message = message, Field = field ?? string.Empty }, context);
