@@ -14,9 +14,6 @@ public sealed class ModelHealth(IOptions<BreakerOptions> options, TimeProvider t
     public ModelBreaker For(string modelId) =>
         _breakers.GetOrAdd(modelId, static (id, self) => new ModelBreaker(id, self.Options, self.Time), (Options: options.Value, Time: time));
 
-    /// <summary>The state of a model's circuit without creating a breaker for it (never called: closed).</summary>
-    public string StateOf(string modelId) => _breakers.TryGetValue(modelId, out var breaker) ? breaker.State : ModelBreaker.Closed;
-
     public void Routed(bool fellBack)
     {
         Interlocked.Increment(ref _routes);

@@ -26,10 +26,16 @@ public sealed partial class Router(ModelCatalog catalog, ModelHealth health, Ser
         foreach (var candidate in candidates)
         {
             var id = candidate.Model.Id;
-            var breaker = health.For(id);
-            if (candidate.SkipReason is { } reason || !breaker.TryAcquire())
+            if (candidate.SkipReason is { } reason)
             {
-                attempts.Add(new Attempt { ModelId = id, Outcome = candidate.SkipReason ?? Candidates.CircuitOpen });
+                attempts.Add(new Attempt { ModelId = id, Outcome = reason });
+                continue;
+            }
+
+            var breaker = health.For(id);
+            if (!breaker.TryAcquire())
+            {
+                attempts.Add(new Attempt { ModelId = id, Outcome = Candidates.CircuitOpen });
                 continue;
             }
 
@@ -39,8 +45,9 @@ public sealed partial class Router(ModelCatalog catalog, ModelHealth health, Ser
                 var reply = await services.RequestAsync<GenerateResponse>(Generate, GenerateRequest(id, request), cancellationToken: cancellationToken).ConfigureAwait(false);
                 var latency = (long)time.GetElapsedTime(attemptStarted).TotalMilliseconds;
                 breaker.Succeeded(latency);
+                // Skipped for the request's own budgets is a choice, not a fallback; a failure or an open circuit is.
+                var fellBack = attempts.Any(a => a.Outcome is not (Candidates.TooSlow or Candidates.TooExpensive));
                 attempts.Add(new Attempt { ModelId = id, Outcome = "ok", LatencyMs = latency });
-                var fellBack = !ReferenceEquals(candidate, candidates[0]);
                 health.Routed(fellBack);
                 return new RouteResponse
                 {

@@ -58,7 +58,8 @@ public sealed class AiRouterTests(SystemFixture system) : IAsyncLifetime
             var withinBudget = await RouteAsync(new RouteRequest { TaskType = TaskType.StoryBeat, Prompt = "A beat.", LatencyBudgetMs = 30, MaxCostPer1KTokensMicros = 100, Seed = 1 });
             var error = await Assert.ThrowsAsync<ServiceException>(() => RouteAsync(new RouteRequest { TaskType = TaskType.StoryBeat, Prompt = "A beat.", LatencyBudgetMs = 10, MaxCostPer1KTokensMicros = 100 }));
 
-            Assert.Equal(Small, withinBudget.ModelId);
+            Assert.Equal((Small, false), (withinBudget.ModelId, withinBudget.FellBack));
+            Assert.Equal([(Small, "ok")], withinBudget.Attempts.Select(a => (a.ModelId, a.Outcome)));
             Assert.Equal(ErrorCode.FailedPrecondition, error.Code);
             Assert.Equal("too_slow", error.Error.Details[Small]);
             Assert.Equal("too_slow", error.Error.Details[Large]);
@@ -126,7 +127,7 @@ public sealed class AiRouterTests(SystemFixture system) : IAsyncLifetime
                 Assert.Equal((Small, true), (r.ModelId, r.FellBack));
                 Assert.Equal([(preferred.Id, "FAILED_PRECONDITION"), (Small, "ok")], r.Attempts.Select(a => (a.ModelId, a.Outcome)));
             });
-            Assert.Equal((Small, "circuit_open"), (whileOpen.ModelId, whileOpen.Attempts[0].Outcome));
+            Assert.Equal((Small, true, "circuit_open"), (whileOpen.ModelId, whileOpen.FellBack, whileOpen.Attempts[0].Outcome));
             Assert.Equal(requestsWhenOpened, requestsAfterwards);
             Assert.Equal("open", openStats.Circuit);
             Assert.True(openStats.Failures >= SystemFixture.AiRouterFailuresToOpen);
