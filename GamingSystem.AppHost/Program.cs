@@ -42,6 +42,12 @@ if (!string.IsNullOrEmpty(builder.Configuration.GetConnectionString(ResourceName
     aiIntegration.WithReference(builder.AddConnectionString(ResourceNames.Llm));
 }
 
+// Chooses a model per task among model-management's and calls ai-integration with it; its breakers are in memory.
+var aiRouter = builder.AddService<Projects.AiRouter>(ResourceNames.AiRouter)
+    .WithReference(nats).WaitFor(nats).WaitFor(eventBus)
+    .WithReference(modelManagement).WaitFor(modelManagement)
+    .WithReference(aiIntegration).WaitFor(aiIntegration);
+
 // http://localhost:8000 unless overridden (--Gateway:Port 8001); the test host picks a random port instead.
 builder.AddService<Projects.Gateway>(ResourceNames.Gateway, port: builder.Configuration.GetValue("Gateway:Port", 8000))
     .WithExternalHttpEndpoints()
@@ -50,6 +56,7 @@ builder.AddService<Projects.Gateway>(ResourceNames.Gateway, port: builder.Config
     .WithReference(modelManagement).WaitFor(modelManagement)
     .WithReference(stateManager).WaitFor(stateManager)
     .WithReference(settings).WaitFor(settings)
-    .WithReference(aiIntegration).WaitFor(aiIntegration);
+    .WithReference(aiIntegration).WaitFor(aiIntegration)
+    .WithReference(aiRouter).WaitFor(aiRouter);
 
 builder.Build().Run();

@@ -15,6 +15,7 @@ public static class ResourceNames
     public const string ModelManagement = "model-management";
     public const string Settings = "settings";
     public const string AiIntegration = "ai-integration";
+    public const string AiRouter = "ai-router";
 
     /// <summary>The optional OpenAI-compatible endpoint ai-integration uses (<c>ConnectionStrings:llm</c>).</summary>
     public const string Llm = "llm";

@@ -10,7 +10,7 @@ namespace GamingSystem.AiIntegration.Tests;
 
 /// <summary>
 /// A tiny OpenAI chat-completions endpoint on 127.0.0.1 and a free port: answers the statuses queued in
-/// <see cref="Failures"/> first, then a completion of <see cref="Words"/>, as JSON or, for <c>"stream": true</c>, as SSE
+/// <see cref="Failures"/> first (or, while <see cref="FailingWith"/> is set, that status to every request), then a completion of <see cref="Words"/>, as JSON or, for <c>"stream": true</c>, as SSE
 /// chunks ending in a usage chunk and <c>data: [DONE]</c>.
 /// </summary>
 internal sealed class FakeOpenAiServer : IAsyncDisposable
@@ -22,6 +22,9 @@ internal sealed class FakeOpenAiServer : IAsyncDisposable
     private FakeOpenAiServer(WebApplication app) => _app = app;
 
     public ConcurrentQueue<int> Failures { get; } = new();
+
+    /// <summary>While set, every request is answered with this status: an endpoint that is down until further notice.</summary>
+    public int? FailingWith { get; set; }
 
     public ConcurrentQueue<(string? Authorization, JsonNode Body)> Requests { get; } = new();
 
@@ -47,7 +50,7 @@ internal sealed class FakeOpenAiServer : IAsyncDisposable
     {
         var body = (await JsonNode.ParseAsync(context.Request.Body))!;
         Requests.Enqueue((context.Request.Headers.Authorization.ToString(), body));
-        if (Failures.TryDequeue(out var status))
+        if (FailingWith is { } status || Failures.TryDequeue(out status))
         {
             context.Response.StatusCode = status;
             await context.Response.WriteAsJsonAsync(new { error = new { message = $"scripted failure {status}", type = "test", code = status } });

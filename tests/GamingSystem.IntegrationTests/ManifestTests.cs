@@ -54,7 +54,7 @@ public sealed class ManifestTests : IAsyncLifetime
     [Fact]
     public void Every_service_is_a_project_whose_references_are_expressions()
     {
-        string[] projects = [ResourceNames.Auth, ResourceNames.EventBus, ResourceNames.ModelManagement, ResourceNames.Settings, ResourceNames.AiIntegration, ResourceNames.StateManager, ResourceNames.Gateway];
+        string[] projects = [ResourceNames.Auth, ResourceNames.EventBus, ResourceNames.ModelManagement, ResourceNames.Settings, ResourceNames.AiIntegration, ResourceNames.AiRouter, ResourceNames.StateManager, ResourceNames.Gateway];
         Assert.Equal(projects.Order(), _resources.Where(r => r.Value!["type"]!.GetValue<string>() == "project.v0").Select(r => r.Key).Order());
 
         foreach (var project in projects)
@@ -69,6 +69,7 @@ public sealed class ManifestTests : IAsyncLifetime
         Assert.Equal("{redis.connectionString}", _resources[ResourceNames.StateManager]!["env"]!["ConnectionStrings__redis"]!.GetValue<string>());
         Assert.Equal("{redis.connectionString}", _resources[ResourceNames.Auth]!["env"]!["ConnectionStrings__redis"]!.GetValue<string>());
         Assert.Null(_resources[ResourceNames.EventBus]!["env"]!["ConnectionStrings__redis"]);
+        Assert.Null(_resources[ResourceNames.AiRouter]!["env"]!["ConnectionStrings__redis"]);
         Assert.Equal("{auth.bindings.http.url}", _resources[ResourceNames.Gateway]!["env"]!["services__auth__http__0"]!.GetValue<string>());
         Assert.Equal("{state-manager.bindings.http.url}", _resources[ResourceNames.Gateway]!["env"]!["services__state-manager__http__0"]!.GetValue<string>());
         Assert.True(_resources[ResourceNames.Gateway]!["bindings"]!["http"]!["external"]!.GetValue<bool>());

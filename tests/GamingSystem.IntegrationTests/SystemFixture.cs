@@ -24,6 +24,10 @@ public class SystemFixture : IAsyncLifetime
     /// <summary>The OpenAI-compatible endpoint the AppHost is given as ConnectionStrings:llm, so ai-integration has both providers.</summary>
     internal FakeOpenAiServer Llm => _llm ?? throw new InvalidOperationException("The system is not started.");
 
+    public const int AiRouterFailuresToOpen = 2;
+
+    public static readonly TimeSpan AiRouterBreakDuration = TimeSpan.FromSeconds(2);
+
     public const string LlmKey = "sk-integration-0d1e-never-logged";
 
     public async Task InitializeAsync()
@@ -32,10 +36,14 @@ public class SystemFixture : IAsyncLifetime
         _llm = await FakeOpenAiServer.StartAsync();
         var appHost = await DistributedApplicationTestingBuilder.CreateAsync<Projects.GamingSystem_AppHost>(
             [$"--ConnectionStrings:{ResourceNames.Llm}=Endpoint={_llm.Endpoint};Key={LlmKey};Model={FakeOpenAiServer.Model}", .. Arguments], timeout.Token);
+        // ai-router's circuits open after two failures and close after two seconds, so a test sees both happen.
+        appHost.CreateResourceBuilder(appHost.Resources.OfType<ProjectResource>().Single(r => r.Name == ResourceNames.AiRouter))
+            .WithEnvironment("AiRouter__Breaker__FailuresToOpen", AiRouterFailuresToOpen.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            .WithEnvironment("AiRouter__Breaker__BreakDuration", AiRouterBreakDuration.ToString("c", System.Globalization.CultureInfo.InvariantCulture));
         _app = await appHost.BuildAsync(timeout.Token);
         await _app.StartAsync(timeout.Token);
 
-        foreach (var resource in new[] { ResourceNames.Nats, ResourceNames.Redis, ResourceNames.EventBus, ResourceNames.Auth, ResourceNames.ModelManagement, ResourceNames.StateManager, ResourceNames.Settings, ResourceNames.AiIntegration, ResourceNames.Gateway })
+        foreach (var resource in new[] { ResourceNames.Nats, ResourceNames.Redis, ResourceNames.EventBus, ResourceNames.Auth, ResourceNames.ModelManagement, ResourceNames.StateManager, ResourceNames.Settings, ResourceNames.AiIntegration, ResourceNames.AiRouter, ResourceNames.Gateway })
         {
             await WaitHealthyAsync(resource, timeout.Token);
         }
