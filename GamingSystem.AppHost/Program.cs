@@ -17,6 +17,11 @@ var eventBus = builder.AddService<Projects.EventBus>(ResourceNames.EventBus)
     .WithEventStreams()
     .WithReference(nats).WaitFor(nats);
 
+// Which service instances are alive and what they can do: every service registers itself and heartbeats.
+var capabilityRegistry = builder.AddService<Projects.CapabilityRegistry>(ResourceNames.CapabilityRegistry)
+    .WithReference(nats).WaitFor(nats)
+    .WithReference(redis).WaitFor(redis);
+
 var auth = builder.AddService<Projects.Auth>(ResourceNames.Auth)
     .WithReference(nats).WaitFor(nats).WaitFor(eventBus)
     .WithReference(redis).WaitFor(redis);
@@ -53,6 +58,7 @@ builder.AddService<Projects.Gateway>(ResourceNames.Gateway, port: builder.Config
     .WithExternalHttpEndpoints()
     .WithReference(nats).WaitFor(nats)
     .WithReference(auth).WaitFor(auth)
+    .WithReference(capabilityRegistry).WaitFor(capabilityRegistry)
     .WithReference(modelManagement).WaitFor(modelManagement)
     .WithReference(stateManager).WaitFor(stateManager)
     .WithReference(settings).WaitFor(settings)

@@ -30,6 +30,15 @@ public static class MessagingExtensions
             services,
             services.GetRequiredService<TimeProvider>(),
             services.GetRequiredService<ILogger<NatsServiceHost>>()));
+        builder.Services.AddOptions<RegistryOptions>()
+            .BindConfiguration(RegistryOptions.SectionName)
+            .Validate(o => o.Ttl >= TimeSpan.FromSeconds(5) && o.Ttl <= TimeSpan.FromMinutes(5), $"{RegistryOptions.SectionName}:{nameof(RegistryOptions.Ttl)} must be 5 s to 5 min");
+        builder.Services.AddSingleton<IHostedService>(services => new CapabilityRegistration(
+            service,
+            services.GetRequiredService<ServiceClient>(),
+            services.GetRequiredService<TimeProvider>(),
+            services.GetRequiredService<Microsoft.Extensions.Options.IOptions<RegistryOptions>>(),
+            services.GetRequiredService<ILogger<CapabilityRegistration>>()));
         return new NatsServiceBuilder(builder.Services, registration);
     }
 

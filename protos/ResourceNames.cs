@@ -14,6 +14,7 @@ public static class ResourceNames
     public const string Auth = "auth";
     public const string ModelManagement = "model-management";
     public const string Settings = "settings";
+    public const string CapabilityRegistry = "capability-registry";
     public const string AiIntegration = "ai-integration";
     public const string AiRouter = "ai-router";
 

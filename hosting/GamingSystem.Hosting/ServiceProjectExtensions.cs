@@ -21,6 +21,8 @@ public static class ServiceProjectExtensions
         ArgumentNullException.ThrowIfNull(builder);
         var service = builder.AddProject<TProject>(name)
             .WithHttpEndpoint(port: port)
+            // Each instance registers itself with capability-registry and heartbeats (ServiceDefaults).
+            .WithEnvironment("Messaging__Registry__Enabled", "true")
             .WithHttpHealthCheck(HealthPath)
             .WithRestartOnCrash();
 

@@ -43,6 +43,12 @@ public sealed record BusPermissions(IReadOnlyList<string> Publish, IReadOnlyList
                 publish.Add(EventContracts.SubjectOf(evt)!);
             }
 
+            // Every service registers its instances with the capability registry (the SDK does, at start-up).
+            foreach (var method in new[] { "Register", "Heartbeat", "Deregister" })
+            {
+                publish.Add(ServiceSubjects.For(ContractRegistry.CapabilityRegistry.FindMethodByName(method)));
+            }
+
             foreach (var evt in EventContracts.ConsumedBy(own))
             {
                 publish.UnionWith(ConsumerSubjects(resourceName, evt));
