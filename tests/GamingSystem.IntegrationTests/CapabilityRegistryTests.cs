@@ -68,7 +68,11 @@ public sealed class CapabilityRegistryTests(SystemFixture system) : IAsyncLifeti
         var instanceId = Guid.NewGuid().ToString("N");
         var registered = await _bus.Services.RequestAsync<Registration>(Method("Register"), new RegisterRequest
         {
-            Service = "probe", InstanceId = instanceId, TtlSeconds = 60, Capabilities = { "probe.ping" }, Metadata = { ["zone"] = "test" },
+            Service = "probe",
+            InstanceId = instanceId,
+            TtlSeconds = 60,
+            Capabilities = { "probe.ping" },
+            Metadata = { ["zone"] = "test" },
         });
         var renewed = await _bus.Services.RequestAsync<Registration>(Method("Heartbeat"), new HeartbeatRequest { Service = "probe", InstanceId = instanceId });
         var listed = (await ListAsync("probe")).Instances.Single(i => i.InstanceId == instanceId);
