@@ -53,12 +53,18 @@ var aiRouter = builder.AddService<Projects.AiRouter>(ResourceNames.AiRouter)
     .WithReference(modelManagement).WaitFor(modelManagement)
     .WithReference(aiIntegration).WaitFor(aiIntegration);
 
+// Players' typed commands, each routed to the service that owns it; it asks the registry which ones are running.
+var router = builder.AddService<Projects.Router>(ResourceNames.Router)
+    .WithReference(nats).WaitFor(nats)
+    .WithReference(capabilityRegistry).WaitFor(capabilityRegistry);
+
 // http://localhost:8000 unless overridden (--Gateway:Port 8001); the test host picks a random port instead.
 builder.AddService<Projects.Gateway>(ResourceNames.Gateway, port: builder.Configuration.GetValue("Gateway:Port", 8000))
     .WithExternalHttpEndpoints()
     .WithReference(nats).WaitFor(nats)
     .WithReference(auth).WaitFor(auth)
     .WithReference(capabilityRegistry).WaitFor(capabilityRegistry)
+    .WithReference(router).WaitFor(router)
     .WithReference(modelManagement).WaitFor(modelManagement)
     .WithReference(stateManager).WaitFor(stateManager)
     .WithReference(settings).WaitFor(settings)

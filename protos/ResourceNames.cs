@@ -15,6 +15,7 @@ public static class ResourceNames
     public const string ModelManagement = "model-management";
     public const string Settings = "settings";
     public const string CapabilityRegistry = "capability-registry";
+    public const string Router = "router";
     public const string AiIntegration = "ai-integration";
     public const string AiRouter = "ai-router";
 

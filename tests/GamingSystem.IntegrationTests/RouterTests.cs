@@ -1,0 +1,81 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using GamingSystem.Contracts;
+using GamingSystem.Contracts.Common.V1;
+using GamingSystem.Contracts.Router.V1;
+using GamingSystem.ServiceDefaults.Messaging;
+
+namespace GamingSystem.IntegrationTests;
+
+/// <summary>The player command router on the booted system, over the SDK and through the gateway.</summary>
+[Collection(SystemCollection.Name)]
+public sealed class RouterTests(SystemFixture system) : IAsyncLifetime
+{
+    private BusClient _bus = null!;
+
+    public async Task InitializeAsync() => _bus = await BusClient.StartAsync(system);
+
+    public async Task DisposeAsync() => await _bus.DisposeAsync();
+
+    [Fact]
+    public async Task An_unknown_command_is_400_with_the_closest_one_suggested()
+    {
+        var refused = await Assert.ThrowsAsync<ServiceException>(() => DispatchAsync("wallte"));
+        var (status, problem) = await new StateApi(system.Gateway).SendAsync(HttpMethod.Post, "/api/v1/commands", """{"text":"tiem"}""", token: await LoginAsync());
+
+        Assert.Equal(ErrorCode.InvalidArgument, refused.Code);
+        Assert.Equal("text", refused.Error.Field);
+        Assert.Equal("wallet", refused.Error.Details["suggestion"]);
+        Assert.Contains("did you mean 'wallet'", refused.Message);
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("did you mean 'time'", problem["detail"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData("", "type a command")]
+    [InlineData("   ", "type a command")]
+    [InlineData("go", "usage: go <region>")]
+    [InlineData("talk mira", "usage: talk <npc> <text>")]
+    public async Task A_command_without_what_it_needs_is_refused_with_its_usage(string text, string expected)
+    {
+        var refused = await Assert.ThrowsAsync<ServiceException>(() => DispatchAsync(text));
+
+        Assert.Equal(ErrorCode.InvalidArgument, refused.Code);
+        Assert.Contains(expected, refused.Message);
+    }
+
+    [Fact]
+    public async Task A_command_whose_service_is_not_running_is_unavailable_naming_it()
+    {
+        var refused = await Assert.ThrowsAsync<ServiceException>(() => DispatchAsync("time"));
+
+        Assert.Equal(ErrorCode.Unavailable, refused.Code);
+        Assert.Contains("time-manager", refused.Message);
+    }
+
+    [Fact]
+    public async Task The_routes_list_every_command_with_its_usage_and_owner_through_the_gateway_too()
+    {
+        var routes = await _bus.Services.RequestAsync<ListRoutesResponse>(ContractRegistry.Router.FindMethodByName("ListRoutes"), new ListRoutesRequest(), new CallOptions { PlayerId = "router-player" });
+        var (status, body) = await new StateApi(system.Gateway).SendAsync(HttpMethod.Get, "/api/v1/commands", token: await LoginAsync());
+
+        Assert.Equal(["look", "go", "talk", "quests", "accept", "wallet", "weather", "time", "buy"], routes.Routes.Select(r => r.Verb));
+        Assert.Equal("gaming.payment.v1.Payment.GetBalance", routes.Routes.Single(r => r.Verb == "wallet").RoutedTo);
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(9, body["routes"]!.AsArray().Count);
+    }
+
+    private Task<DispatchResponse> DispatchAsync(string text) =>
+        _bus.Services.RequestAsync<DispatchResponse>(
+            ContractRegistry.Router.FindMethodByName("Dispatch"), new DispatchRequest { Text = text }, new CallOptions { PlayerId = "router-player" });
+
+    private async Task<string> LoginAsync()
+    {
+        var api = new StateApi(system.Gateway);
+        var credentials = new JsonObject { ["username"] = "cmd-" + Guid.NewGuid().ToString("N")[..12], ["password"] = "a long enough password" }.ToJsonString();
+        var (registered, _) = await api.SendAsync(HttpMethod.Post, "/api/v1/auth/register", credentials);
+        var (loggedIn, login) = await api.SendAsync(HttpMethod.Post, "/api/v1/auth/login", credentials);
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (registered, loggedIn));
+        return login["token"]!.GetValue<string>();
+    }
+}
