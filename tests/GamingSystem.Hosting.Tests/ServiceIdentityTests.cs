@@ -15,7 +15,9 @@ public sealed class ServiceIdentityTests : IDisposable
     {
         var permissions = BusPermissions.For(ResourceNames.Settings, [ResourceNames.Nats, ResourceNames.Redis], publiclyExposed: false, ownsEventStreams: false);
 
-        Assert.Equal(["_INBOX.>", "evt.settings.changed"], permissions.Publish);
+        Assert.Equal(
+            ["_INBOX.>", "evt.settings.changed", "svc.capability_registry.v1.deregister", "svc.capability_registry.v1.heartbeat", "svc.capability_registry.v1.register"],
+            permissions.Publish);
         Assert.Equal(["$SRV.>", "_INBOX.settings.>", "svc.settings.v1.> svc-settings-workers"], permissions.Subscribe);
     }
 
