@@ -53,10 +53,16 @@ var aiRouter = builder.AddService<Projects.AiRouter>(ResourceNames.AiRouter)
     .WithReference(modelManagement).WaitFor(modelManagement)
     .WithReference(aiIntegration).WaitFor(aiIntegration);
 
+// Wallets: balances and ledgers that change atomically, at most once per idempotency key.
+var payment = builder.AddService<Projects.Payment>(ResourceNames.Payment)
+    .WithReference(nats).WaitFor(nats).WaitFor(eventBus)
+    .WithReference(redis).WaitFor(redis);
+
 // Players' typed commands, each routed to the service that owns it; it asks the registry which ones are running.
 var router = builder.AddService<Projects.Router>(ResourceNames.Router)
     .WithReference(nats).WaitFor(nats)
-    .WithReference(capabilityRegistry).WaitFor(capabilityRegistry);
+    .WithReference(capabilityRegistry).WaitFor(capabilityRegistry)
+    .WithReference(payment);
 
 // http://localhost:8000 unless overridden (--Gateway:Port 8001); the test host picks a random port instead.
 builder.AddService<Projects.Gateway>(ResourceNames.Gateway, port: builder.Configuration.GetValue("Gateway:Port", 8000))
@@ -65,6 +71,7 @@ builder.AddService<Projects.Gateway>(ResourceNames.Gateway, port: builder.Config
     .WithReference(auth).WaitFor(auth)
     .WithReference(capabilityRegistry).WaitFor(capabilityRegistry)
     .WithReference(router).WaitFor(router)
+    .WithReference(payment).WaitFor(payment)
     .WithReference(modelManagement).WaitFor(modelManagement)
     .WithReference(stateManager).WaitFor(stateManager)
     .WithReference(settings).WaitFor(settings)

@@ -16,6 +16,7 @@ public static class ResourceNames
     public const string Settings = "settings";
     public const string CapabilityRegistry = "capability-registry";
     public const string Router = "router";
+    public const string Payment = "payment";
     public const string AiIntegration = "ai-integration";
     public const string AiRouter = "ai-router";
 
