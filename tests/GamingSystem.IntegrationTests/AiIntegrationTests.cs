@@ -205,7 +205,7 @@ public sealed class AiIntegrationTests(SystemFixture system) : IAsyncLifetime
     public async Task Through_the_gateway_a_player_generates_with_a_bearer_token_and_no_token_is_401()
     {
         var api = new StateApi(system.Gateway);
-        var token = await LoginAsync(api);
+        var token = (await api.NewPlayerAsync()).Token;
         const string Body = """{"model":"local-markov-large","messages":[{"role":"ROLE_USER","content":"Who keeps the towers of the Greywatch?"}],"maxTokens":25,"seed":"9"}""";
 
         var (status, reply) = await api.SendAsync(HttpMethod.Post, "/api/v1/ai/generate", Body, token: token);
@@ -264,14 +264,5 @@ public sealed class AiIntegrationTests(SystemFixture system) : IAsyncLifetime
 
             await Task.Delay(100);
         }
-    }
-
-    private static async Task<string> LoginAsync(StateApi api)
-    {
-        var credentials = new JsonObject { ["username"] = "ai-" + Guid.NewGuid().ToString("N")[..12], ["password"] = "a long enough password" }.ToJsonString();
-        var (registered, _) = await api.SendAsync(HttpMethod.Post, "/api/v1/auth/register", credentials);
-        var (loggedIn, login) = await api.SendAsync(HttpMethod.Post, "/api/v1/auth/login", credentials);
-        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (registered, loggedIn));
-        return login["token"]!.GetValue<string>();
     }
 }

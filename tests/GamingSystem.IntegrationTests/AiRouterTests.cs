@@ -170,7 +170,7 @@ public sealed class AiRouterTests(SystemFixture system) : IAsyncLifetime
     public async Task Through_the_gateway_a_player_routes_with_a_bearer_token_and_anyone_reads_the_routing_stats()
     {
         var api = new StateApi(system.Gateway);
-        var token = await LoginAsync(api);
+        var token = (await api.NewPlayerAsync()).Token;
         const string Body = """{"taskType":"TASK_TYPE_NARRATIVE","prompt":"What do the fishers say?","maxTokens":15,"seed":"4"}""";
 
         var (status, reply) = await api.SendAsync(HttpMethod.Post, "/api/v1/ai/route", Body, token: token);
@@ -235,14 +235,5 @@ public sealed class AiRouterTests(SystemFixture system) : IAsyncLifetime
             Assert.True(DateTimeOffset.UtcNow < deadline, $"not done within {timeout}");
             await Task.Delay(TimeSpan.FromMilliseconds(100));
         }
-    }
-
-    private static async Task<string> LoginAsync(StateApi api)
-    {
-        var credentials = new JsonObject { ["username"] = "router-" + Guid.NewGuid().ToString("N")[..12], ["password"] = "a long enough password" }.ToJsonString();
-        var (registered, _) = await api.SendAsync(HttpMethod.Post, "/api/v1/auth/register", credentials);
-        var (loggedIn, login) = await api.SendAsync(HttpMethod.Post, "/api/v1/auth/login", credentials);
-        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (registered, loggedIn));
-        return login["token"]!.GetValue<string>();
     }
 }

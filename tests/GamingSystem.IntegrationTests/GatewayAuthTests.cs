@@ -37,7 +37,7 @@ public sealed class GatewayAuthTests(SystemFixture system)
     [Fact]
     public async Task A_logged_in_player_passes_player_routes_is_refused_admin_ones_and_a_logout_ends_the_token_at_once()
     {
-        var token = await LoginAsync();
+        var token = (await _api.NewPlayerAsync()).Token;
         var key = $"test/auth/{Guid.NewGuid():N}";
 
         var (publicWithToken, _) = await _api.SendAsync(HttpMethod.Put, StateApi.Path(key), """{"value":"aGk="}""", token: token);
@@ -58,8 +58,8 @@ public sealed class GatewayAuthTests(SystemFixture system)
     [Fact]
     public async Task A_player_reads_and_patches_their_own_settings_through_the_gateway()
     {
-        var token = await LoginAsync();
-        var other = await LoginAsync();
+        var token = (await _api.NewPlayerAsync()).Token;
+        var other = (await _api.NewPlayerAsync()).Token;
 
         var (defaultsStatus, defaults) = await _api.SendAsync(HttpMethod.Get, "/api/v1/settings/me", token: token);
         var (patchStatus, patched) = await _api.SendAsync(HttpMethod.Patch, "/api/v1/settings/me", "{\"masterVolume\":40}", token: token);
@@ -84,15 +84,5 @@ public sealed class GatewayAuthTests(SystemFixture system)
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("3.1.0", document["openapi"]!.GetValue<string>());
         Assert.NotNull(document["paths"]!["/api/v1/auth/register"]!["post"]);
-    }
-
-    private async Task<string> LoginAsync()
-    {
-        var user = "gw-" + Guid.NewGuid().ToString("N")[..12];
-        var credentials = new JsonObject { ["username"] = user, ["password"] = "a long enough password" }.ToJsonString();
-        var (registered, _) = await _api.SendAsync(HttpMethod.Post, "/api/v1/auth/register", credentials);
-        var (loggedIn, login) = await _api.SendAsync(HttpMethod.Post, "/api/v1/auth/login", credentials);
-        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (registered, loggedIn));
-        return login["token"]!.GetValue<string>();
     }
 }

@@ -16,7 +16,7 @@ public sealed class GatewayStreamTests(SystemFixture system)
     public async Task A_stream_arrives_as_server_sent_events_one_per_chunk_then_an_end()
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, Path) { Content = new StringContent(Body, Encoding.UTF8, "application/json") };
-        request.Headers.Authorization = new("Bearer", await LoginAsync());
+        request.Headers.Authorization = new("Bearer", (await new StateApi(system.Gateway).NewPlayerAsync()).Token);
 
         using var response = await system.Gateway.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
         var events = new List<SseItem<string>>();
@@ -45,7 +45,7 @@ public sealed class GatewayStreamTests(SystemFixture system)
     public async Task A_refused_stream_is_an_ordinary_problem_response_not_an_event_stream()
     {
         using var bad = new HttpRequestMessage(HttpMethod.Post, Path) { Content = new StringContent("""{"model":"local-markov-large","messages":[]}""", Encoding.UTF8, "application/json") };
-        bad.Headers.Authorization = new("Bearer", await LoginAsync());
+        bad.Headers.Authorization = new("Bearer", (await new StateApi(system.Gateway).NewPlayerAsync()).Token);
         using var anonymous = new HttpRequestMessage(HttpMethod.Post, Path) { Content = new StringContent(Body, Encoding.UTF8, "application/json") };
 
         using var badResponse = await system.Gateway.SendAsync(bad);
@@ -55,15 +55,5 @@ public sealed class GatewayStreamTests(SystemFixture system)
         Assert.Equal("application/problem+json", badResponse.Content.Headers.ContentType?.MediaType);
         Assert.Equal("messages", JsonNode.Parse(await badResponse.Content.ReadAsStringAsync())!["field"]!.GetValue<string>());
         Assert.Equal(HttpStatusCode.Unauthorized, anonymousResponse.StatusCode);
-    }
-
-    private async Task<string> LoginAsync()
-    {
-        var api = new StateApi(system.Gateway);
-        var credentials = new JsonObject { ["username"] = "sse-" + Guid.NewGuid().ToString("N")[..12], ["password"] = "a long enough password" }.ToJsonString();
-        var (registered, _) = await api.SendAsync(HttpMethod.Post, "/api/v1/auth/register", credentials);
-        var (loggedIn, login) = await api.SendAsync(HttpMethod.Post, "/api/v1/auth/login", credentials);
-        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (registered, loggedIn));
-        return login["token"]!.GetValue<string>();
     }
 }

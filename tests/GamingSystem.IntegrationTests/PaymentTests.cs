@@ -138,7 +138,7 @@ public sealed class PaymentTests(SystemFixture system) : IAsyncLifetime
     public async Task Through_the_gateway_a_player_opens_reads_and_pays_from_their_own_wallet_only()
     {
         var api = new StateApi(system.Gateway);
-        var (token, me) = await LoginAsync(api);
+        var (token, me) = await api.NewPlayerAsync();
         var bob = await FundedAsync(0);
 
         var (missing, _) = await api.SendAsync(HttpMethod.Get, "/api/v1/wallet", token: token);
@@ -194,13 +194,4 @@ public sealed class PaymentTests(SystemFixture system) : IAsyncLifetime
     private Task<T> Call<T>(string method, Google.Protobuf.IMessage request, string? player = null)
         where T : Google.Protobuf.IMessage =>
         _bus.Services.RequestAsync<T>(ContractRegistry.Payment.FindMethodByName(method), request, new CallOptions { PlayerId = player, Timeout = TimeSpan.FromSeconds(20) });
-
-    private static async Task<(string Token, string PlayerId)> LoginAsync(StateApi api)
-    {
-        var credentials = System.Text.Json.JsonSerializer.Serialize(new { username = "pay-" + Guid.NewGuid().ToString("N")[..12], password = "a long enough password" });
-        var (registered, registration) = await api.SendAsync(HttpMethod.Post, "/api/v1/auth/register", credentials);
-        var (loggedIn, login) = await api.SendAsync(HttpMethod.Post, "/api/v1/auth/login", credentials);
-        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (registered, loggedIn));
-        return (login["token"]!.GetValue<string>(), registration["playerId"]!.GetValue<string>());
-    }
 }

@@ -21,7 +21,7 @@ public sealed class RouterTests(SystemFixture system) : IAsyncLifetime
     public async Task An_unknown_command_is_400_with_the_closest_one_suggested()
     {
         var refused = await Assert.ThrowsAsync<ServiceException>(() => DispatchAsync("wallte"));
-        var (status, problem) = await new StateApi(system.Gateway).SendAsync(HttpMethod.Post, "/api/v1/commands", """{"text":"tiem"}""", token: await LoginAsync());
+        var (status, problem) = await new StateApi(system.Gateway).SendAsync(HttpMethod.Post, "/api/v1/commands", """{"text":"tiem"}""", token: (await new StateApi(system.Gateway).NewPlayerAsync()).Token);
 
         Assert.Equal(ErrorCode.InvalidArgument, refused.Code);
         Assert.Equal("text", refused.Error.Field);
@@ -57,7 +57,7 @@ public sealed class RouterTests(SystemFixture system) : IAsyncLifetime
     public async Task The_routes_list_every_command_with_its_usage_and_owner_through_the_gateway_too()
     {
         var routes = await _bus.Services.RequestAsync<ListRoutesResponse>(ContractRegistry.Router.FindMethodByName("ListRoutes"), new ListRoutesRequest(), new CallOptions { PlayerId = "router-player" });
-        var (status, body) = await new StateApi(system.Gateway).SendAsync(HttpMethod.Get, "/api/v1/commands", token: await LoginAsync());
+        var (status, body) = await new StateApi(system.Gateway).SendAsync(HttpMethod.Get, "/api/v1/commands", token: (await new StateApi(system.Gateway).NewPlayerAsync()).Token);
 
         Assert.Equal(["look", "go", "talk", "quests", "accept", "wallet", "weather", "time", "buy"], routes.Routes.Select(r => r.Verb));
         Assert.Equal("gaming.payment.v1.Payment.GetBalance", routes.Routes.Single(r => r.Verb == "wallet").RoutedTo);
@@ -68,14 +68,4 @@ public sealed class RouterTests(SystemFixture system) : IAsyncLifetime
     private Task<DispatchResponse> DispatchAsync(string text) =>
         _bus.Services.RequestAsync<DispatchResponse>(
             ContractRegistry.Router.FindMethodByName("Dispatch"), new DispatchRequest { Text = text }, new CallOptions { PlayerId = "router-player" });
-
-    private async Task<string> LoginAsync()
-    {
-        var api = new StateApi(system.Gateway);
-        var credentials = new JsonObject { ["username"] = "cmd-" + Guid.NewGuid().ToString("N")[..12], ["password"] = "a long enough password" }.ToJsonString();
-        var (registered, _) = await api.SendAsync(HttpMethod.Post, "/api/v1/auth/register", credentials);
-        var (loggedIn, login) = await api.SendAsync(HttpMethod.Post, "/api/v1/auth/login", credentials);
-        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (registered, loggedIn));
-        return login["token"]!.GetValue<string>();
-    }
 }

@@ -50,6 +50,16 @@ internal sealed class StateApi(HttpClient http)
         return (response.StatusCode, body);
     }
 
+    /// <summary>Registers a new player and logs in through the gateway: the session's token and the player's id.</summary>
+    public async Task<(string Token, string PlayerId)> NewPlayerAsync()
+    {
+        var credentials = new JsonObject { ["username"] = "player-" + Guid.NewGuid().ToString("N")[..12], ["password"] = "a long enough password" }.ToJsonString();
+        var (registered, registration) = await SendAsync(HttpMethod.Post, "/api/v1/auth/register", credentials);
+        var (loggedIn, login) = await SendAsync(HttpMethod.Post, "/api/v1/auth/login", credentials);
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (registered, loggedIn));
+        return (login["token"]!.GetValue<string>(), registration["playerId"]!.GetValue<string>());
+    }
+
     /// <summary>Keys may contain slashes; each segment is escaped on its own.</summary>
     public static string Path(string key) => "/api/v1/state/" + string.Join('/', key.Split('/').Select(Uri.EscapeDataString));
 
