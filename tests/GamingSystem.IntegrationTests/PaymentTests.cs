@@ -84,6 +84,38 @@ public sealed class PaymentTests(SystemFixture system) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Paging_is_stable_while_money_moves_between_pages()
+    {
+        var player = await FundedAsync(50);
+        for (var i = 0; i < 4; i++)
+        {
+            await Call<TransactionResult>("Charge", new ChargeRequest { PlayerId = player, Amount = 1, IdempotencyKey = $"c{i}" });
+        }
+
+        var first = await Call<ListTransactionsResponse>("ListTransactions", new ListTransactionsRequest { PageSize = 2 }, player);
+        var late = await Call<TransactionResult>("Charge", new ChargeRequest { PlayerId = player, Amount = 7, IdempotencyKey = "late" });
+        var rest = new List<Transaction>();
+        for (var token = first.NextPageToken; token.Length > 0;)
+        {
+            var page = await Call<ListTransactionsResponse>("ListTransactions", new ListTransactionsRequest { PageSize = 2, PageToken = token }, player);
+            rest.AddRange(page.Transactions);
+            token = page.NextPageToken;
+        }
+
+        var newest = await Call<ListTransactionsResponse>("ListTransactions", new ListTransactionsRequest { PageSize = 2 }, player);
+
+        var seen = first.Transactions.Concat(rest).ToList();
+        Assert.Equal(5, seen.Count);
+        Assert.Equal(seen.Count, seen.Select(t => t.Id).Distinct().Count());
+        Assert.DoesNotContain(late.Transaction.Id, seen.Select(t => t.Id));
+        Assert.Equal(TransactionKind.Credit, seen[^1].Kind);
+        Assert.Equal(late.Transaction.Id, newest.Transactions[0].Id);
+        var bogus = await Assert.ThrowsAsync<ServiceException>(() =>
+            Call<ListTransactionsResponse>("ListTransactions", new ListTransactionsRequest { PageToken = "999" }, player));
+        Assert.Equal(("page_token", ErrorCode.InvalidArgument), (bogus.Error.Field, bogus.Code));
+    }
+
+    [Fact]
     public async Task A_transfer_publishes_its_event_after_the_money_moved()
     {
         var (alice, bob) = (await FundedAsync(20), await FundedAsync(0));
