@@ -95,7 +95,7 @@ public sealed class WalletStore(IConnectionMultiplexer redis, TimeProvider time)
         var wallet = ToWallet(playerId, values);
         return wallet.Currency == currency
             ? wallet
-            : throw ServiceException.FailedPrecondition($"currency: the wallet is open already, in {wallet.Currency}; a wallet has one currency");
+            : throw ServiceException.InvalidArgument("currency", $"your wallet is open already, in {wallet.Currency}; a wallet has one currency for life");
     }
 
     public async Task<Wallet?> FindAsync(string playerId)
@@ -124,7 +124,7 @@ public sealed class WalletStore(IConnectionMultiplexer redis, TimeProvider time)
             "no_wallet" => throw ServiceException.NotFound($"{(string)result[1]!} has no wallet: open it first (POST /api/v1/wallet)"),
             "insufficient" => throw ServiceException.FailedPrecondition($"insufficient funds: the balance is {(string)result[1]!}, the amount {amount}",
                 new Dictionary<string, string> { ["balance"] = (string)result[1]! }),
-            "currency" => throw ServiceException.FailedPrecondition($"the wallets hold different currencies ({(string)result[1]!} and {(string)result[2]!})"),
+            "currency" => throw ServiceException.InvalidArgument("to_player_id", $"holds {(string)result[2]!}, your wallet {(string)result[1]!}: a transfer stays in one currency"),
             _ => throw new InvalidOperationException($"unexpected script outcome '{outcome}'"),
         };
     }

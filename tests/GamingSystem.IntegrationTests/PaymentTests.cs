@@ -116,6 +116,46 @@ public sealed class PaymentTests(SystemFixture system) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_player_cannot_read_or_move_another_players_money()
+    {
+        var (alice, bob) = (await FundedAsync(10), await FundedAsync(40));
+
+        // A service calling on behalf of alice (her signed id travels with the call) may move only her money.
+        var charge = await Assert.ThrowsAsync<ServiceException>(() =>
+            Call<TransactionResult>("Charge", new ChargeRequest { PlayerId = bob, Amount = 5, IdempotencyKey = "steal" }, alice));
+        var credit = await Assert.ThrowsAsync<ServiceException>(() =>
+            Call<TransactionResult>("Credit", new CreditRequest { PlayerId = bob, Amount = 5, IdempotencyKey = "gift" }, alice));
+        var own = await Call<TransactionResult>("Charge", new ChargeRequest { PlayerId = alice, Amount = 1, IdempotencyKey = "own" }, alice);
+        // Player-facing methods have no player field: they read and pay from the caller's wallet only.
+        var mine = await BalanceAsync(alice);
+        var myLedger = await LedgerAsync(alice);
+        var paid = await Call<TransactionResult>("Transfer", new TransferRequest { ToPlayerId = bob, Amount = 2, IdempotencyKey = "pay" }, alice);
+
+        Assert.Equal((ErrorCode.PermissionDenied, ErrorCode.PermissionDenied), (charge.Code, credit.Code));
+        Assert.Equal(9, own.Balance);
+        Assert.Equal((alice, 9L), (mine.PlayerId, mine.Balance));
+        Assert.All(myLedger, t => Assert.Equal(alice, t.PlayerId));
+        Assert.Equal((alice, 7L), (paid.Transaction.PlayerId, paid.Balance));
+        Assert.Equal(42, (await BalanceAsync(bob)).Balance);
+        Assert.Equal(42, (await LedgerAsync(bob)).Sum(t => t.Kind is TransactionKind.Credit or TransactionKind.TransferIn ? t.Amount : -t.Amount));
+    }
+
+    [Fact]
+    public async Task The_idempotency_key_may_come_from_the_call_header()
+    {
+        var (alice, bob) = (await FundedAsync(10), await FundedAsync(0));
+        var key = "hdr-" + Guid.NewGuid().ToString("N");
+        var options = new CallOptions { PlayerId = alice, IdempotencyKey = key, Timeout = TimeSpan.FromSeconds(20) };
+
+        var first = await _bus.Services.RequestAsync<TransactionResult>(ContractRegistry.Payment.FindMethodByName("Transfer"), new TransferRequest { ToPlayerId = bob, Amount = 3 }, options);
+        var again = await _bus.Services.RequestAsync<TransactionResult>(ContractRegistry.Payment.FindMethodByName("Transfer"), new TransferRequest { ToPlayerId = bob, Amount = 3 }, options);
+
+        Assert.Equal((key, false), (first.Transaction.IdempotencyKey, first.Replayed));
+        Assert.Equal((first.Transaction.Id, true), (again.Transaction.Id, again.Replayed));
+        Assert.Equal(7, (await BalanceAsync(alice)).Balance);
+    }
+
+    [Fact]
     public async Task A_transfer_publishes_its_event_after_the_money_moved()
     {
         var (alice, bob) = (await FundedAsync(20), await FundedAsync(0));
@@ -159,10 +199,15 @@ public sealed class PaymentTests(SystemFixture system) : IAsyncLifetime
         var nobody = await Assert.ThrowsAsync<ServiceException>(() =>
             Call<TransactionResult>("Transfer", new TransferRequest { ToPlayerId = "no-wallet-" + Guid.NewGuid().ToString("N")[..8], Amount = 1, IdempotencyKey = "x" }, alice));
         var otherCurrency = await Assert.ThrowsAsync<ServiceException>(() => Call<Wallet>("OpenWallet", new OpenWalletRequest { Currency = "SLV" }, alice));
+        var silver = "p-" + Guid.NewGuid().ToString("N")[..12];
+        await Call<Wallet>("OpenWallet", new OpenWalletRequest { Currency = "SLV" }, silver);
+        var crossCurrency = await Assert.ThrowsAsync<ServiceException>(() =>
+            Call<TransactionResult>("Transfer", new TransferRequest { ToPlayerId = silver, Amount = 1, IdempotencyKey = "y" }, alice));
 
         Assert.Equal(("idempotency_key", ErrorCode.InvalidArgument), (reused.Error.Field, reused.Code));
         Assert.Equal(ErrorCode.NotFound, nobody.Code);
-        Assert.Equal(ErrorCode.FailedPrecondition, otherCurrency.Code);
+        Assert.Equal(("currency", ErrorCode.InvalidArgument), (otherCurrency.Error.Field, otherCurrency.Code));
+        Assert.Equal(("to_player_id", ErrorCode.InvalidArgument), (crossCurrency.Error.Field, crossCurrency.Code));
         Assert.Equal(6, (await BalanceAsync(alice)).Balance);
     }
 
