@@ -1,9 +1,11 @@
 using System.Net;
 using GamingSystem.Contracts;
 using GamingSystem.Contracts.Common.V1;
+using GamingSystem.Contracts.EventBus.V1;
 using GamingSystem.Contracts.Payment.V1;
 using GamingSystem.Contracts.Router.V1;
 using GamingSystem.ServiceDefaults.Messaging;
+using Google.Protobuf.WellKnownTypes;
 using NATS.Client.JetStream;
 using NATS.Client.JetStream.Models;
 
@@ -159,8 +161,10 @@ public sealed class PaymentTests(SystemFixture system) : IAsyncLifetime
     public async Task A_transfer_publishes_its_event_after_the_money_moved()
     {
         var (alice, bob) = (await FundedAsync(20), await FundedAsync(0));
+        var since = DateTimeOffset.UtcNow.AddSeconds(-5);
         var transfer = await Call<TransactionResult>("Transfer", new TransferRequest { ToPlayerId = bob, Amount = 5, IdempotencyKey = "t1" }, alice);
         await Call<TransactionResult>("Transfer", new TransferRequest { ToPlayerId = bob, Amount = 5, IdempotencyKey = "t1" }, alice);
+        var charge = await Call<TransactionResult>("Charge", new ChargeRequest { PlayerId = alice, Amount = 2, IdempotencyKey = "c1", Reason = "a map" });
 
         var js = _bus.Get<INatsJSContext>();
         var stream = await js.GetStreamAsync(EventContracts.StreamFor("evt.payment.transferred").Name);
@@ -171,6 +175,17 @@ public sealed class PaymentTests(SystemFixture system) : IAsyncLifetime
         Assert.Equal(transfer.Transaction.Id, published.TransferId);
         Assert.Equal((alice, bob, 5L), (published.FromPlayerId, published.ToPlayerId, published.Amount));
         Assert.Equal(alice, PaymentCredited.Parser.ParseFrom(credited.Message.Data.ToArray()).Transaction.PlayerId);
+
+        // Through the event-bus: the replayed transfer published again under the same id and was stored once.
+        var replay = await _bus.Services.RequestAsync<ReplayResponse>(
+            ContractRegistry.EventBus.FindMethodByName("Replay"),
+            new ReplayRequest { SubjectFilter = "evt.payment.>", FromTime = Timestamp.FromDateTimeOffset(since), Limit = 1000 });
+        var transfers = replay.Events.Where(e => e.Subject == "evt.payment.transferred")
+            .Select(e => PaymentTransferred.Parser.ParseFrom(e.Payload)).Where(e => e.TransferId == transfer.Transaction.Id).ToList();
+        var charged = replay.Events.Where(e => e.Subject == "evt.payment.charged")
+            .Select(e => PaymentCharged.Parser.ParseFrom(e.Payload).Transaction).Single(t => t.Id == charge.Transaction.Id);
+        Assert.Single(transfers);
+        Assert.Equal((alice, 2L, 13L, "a map"), (charged.PlayerId, charged.Amount, charged.BalanceAfter, charged.Reason));
     }
 
     [Fact]
