@@ -3,16 +3,15 @@ using GamingSystem.ServiceDefaults.Events;
 
 namespace GamingSystem.Payment;
 
-/// <summary>Events after the money moved, de-duplicated by transaction id, so a repeated call publishes nothing new.</summary>
+/// <summary>
+/// Events after the money moved, de-duplicated by transaction id (Nats-Msg-Id <c>payment:&lt;id&gt;</c>). A replayed call
+/// publishes the same event again under the same id: JetStream stores it once within its duplicate window, and an event
+/// lost when the first call's publish failed is delivered by the caller's retry. Consumers de-duplicate by transaction id.
+/// </summary>
 public sealed class PaymentEvents(EventPublisher publisher)
 {
     public async Task PublishAsync(Movement movement)
     {
-        if (movement.Result.Replayed)
-        {
-            return;
-        }
-
         var transaction = movement.Result.Transaction;
         var id = transaction.Id;
         _ = transaction.Kind switch

@@ -17,6 +17,18 @@ public static partial class PaymentRules
         ? player
         : throw new ServiceException(ErrorCode.Unauthenticated, $"no player: a wallet is the calling player's, named by the {MessagingHeaders.PlayerId} header the gateway sets");
 
+    /// <summary>
+    /// Credit and Charge name their player, but a service calling on behalf of a player (the router, a quest) carries
+    /// that player's signed id: it may move only that player's money.
+    /// </summary>
+    public static void OnBehalfOf(CallContext context, string playerId)
+    {
+        if (context.PlayerId is { Length: > 0 } caller && caller != playerId)
+        {
+            throw ServiceException.PermissionDenied($"player_id: a call on behalf of player {caller} cannot move another player's money");
+        }
+    }
+
     public static void Player(string playerId, string field)
     {
         if (!PlayerId().IsMatch(playerId))

@@ -71,6 +71,23 @@ public sealed class WalletStore(IConnectionMultiplexer redis, TimeProvider time)
         return {'ok', mine, theirs}
         """;
 
+    // KEYS: ledger. ARGV: remaining (entries older than the previous page; -1 for the first page), size.
+    // Returns the ledger's length then the page. Entries are only ever LPUSHed, so an entry's distance from the
+    // tail never changes: a token counted from the tail stays valid while new movements arrive.
+    private const string PageScript = """
+        local n = redis.call('LLEN', KEYS[1])
+        local remaining = tonumber(ARGV[1])
+        if remaining < 0 then remaining = n end
+        if remaining > n then return {n} end
+        local page = {n}
+        if remaining > 0 then
+          local start = n - remaining
+          local stop = math.min(start + tonumber(ARGV[2]), n) - 1
+          for _, entry in ipairs(redis.call('LRANGE', KEYS[1], start, stop)) do table.insert(page, entry) end
+        end
+        return page
+        """;
+
     public async Task<Wallet> OpenAsync(string playerId, string currency)
     {
         var values = (RedisValue[])(await redis.GetDatabase().ScriptEvaluateAsync(
@@ -78,7 +95,7 @@ public sealed class WalletStore(IConnectionMultiplexer redis, TimeProvider time)
         var wallet = ToWallet(playerId, values);
         return wallet.Currency == currency
             ? wallet
-            : throw ServiceException.FailedPrecondition($"currency: the wallet is open already, in {wallet.Currency}; a wallet has one currency");
+            : throw ServiceException.InvalidArgument("currency", $"your wallet is open already, in {wallet.Currency}; a wallet has one currency for life");
     }
 
     public async Task<Wallet?> FindAsync(string playerId)
@@ -107,17 +124,28 @@ public sealed class WalletStore(IConnectionMultiplexer redis, TimeProvider time)
             "no_wallet" => throw ServiceException.NotFound($"{(string)result[1]!} has no wallet: open it first (POST /api/v1/wallet)"),
             "insufficient" => throw ServiceException.FailedPrecondition($"insufficient funds: the balance is {(string)result[1]!}, the amount {amount}",
                 new Dictionary<string, string> { ["balance"] = (string)result[1]! }),
-            "currency" => throw ServiceException.FailedPrecondition($"the wallets hold different currencies ({(string)result[1]!} and {(string)result[2]!})"),
+            "currency" => throw ServiceException.InvalidArgument("to_player_id", $"holds {(string)result[2]!}, your wallet {(string)result[1]!}: a transfer stays in one currency"),
             _ => throw new InvalidOperationException($"unexpected script outcome '{outcome}'"),
         };
     }
 
-    /// <summary>A page of the ledger, newest first; the page token is the position of the page's first entry.</summary>
-    public async Task<(IReadOnlyList<Transaction> Page, int? Next)> ListAsync(string playerId, int start, int size)
+    /// <summary>
+    /// A page of the ledger, newest first. <paramref name="remaining"/> is how many entries, counted from the oldest, are
+    /// still to read (null: the newest page); the next token is that count after this page, null on the last.
+    /// </summary>
+    public async Task<(IReadOnlyList<Transaction> Page, long? Next)> ListAsync(string playerId, long? remaining, int size)
     {
-        var values = await redis.GetDatabase().ListRangeAsync(LedgerKey(playerId), start, start + size).ConfigureAwait(false);
-        var page = values.Take(size).Select(v => Entry((string)v!)).ToList();
-        return (page, values.Length > size ? start + size : null);
+        var values = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(
+            PageScript, [LedgerKey(playerId)], [remaining ?? -1, size]).ConfigureAwait(false))!;
+        var length = (long)values[0];
+        if (remaining > length)
+        {
+            throw ServiceException.InvalidArgument("page_token", "is not a token this service gave for your ledger");
+        }
+
+        var page = values.Skip(1).Select(v => Entry((string)v!)).ToList();
+        var left = (remaining ?? length) - page.Count;
+        return (page, left > 0 ? left : null);
     }
 
     private static TransactionResult Result(Transaction transaction, bool replayed) =>

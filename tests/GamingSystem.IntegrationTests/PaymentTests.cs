@@ -1,9 +1,11 @@
 using System.Net;
 using GamingSystem.Contracts;
 using GamingSystem.Contracts.Common.V1;
+using GamingSystem.Contracts.EventBus.V1;
 using GamingSystem.Contracts.Payment.V1;
 using GamingSystem.Contracts.Router.V1;
 using GamingSystem.ServiceDefaults.Messaging;
+using Google.Protobuf.WellKnownTypes;
 using NATS.Client.JetStream;
 using NATS.Client.JetStream.Models;
 
@@ -84,11 +86,85 @@ public sealed class PaymentTests(SystemFixture system) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Paging_is_stable_while_money_moves_between_pages()
+    {
+        var player = await FundedAsync(50);
+        for (var i = 0; i < 4; i++)
+        {
+            await Call<TransactionResult>("Charge", new ChargeRequest { PlayerId = player, Amount = 1, IdempotencyKey = $"c{i}" });
+        }
+
+        var first = await Call<ListTransactionsResponse>("ListTransactions", new ListTransactionsRequest { PageSize = 2 }, player);
+        var late = await Call<TransactionResult>("Charge", new ChargeRequest { PlayerId = player, Amount = 7, IdempotencyKey = "late" });
+        var rest = new List<Transaction>();
+        for (var token = first.NextPageToken; token.Length > 0;)
+        {
+            var page = await Call<ListTransactionsResponse>("ListTransactions", new ListTransactionsRequest { PageSize = 2, PageToken = token }, player);
+            rest.AddRange(page.Transactions);
+            token = page.NextPageToken;
+        }
+
+        var newest = await Call<ListTransactionsResponse>("ListTransactions", new ListTransactionsRequest { PageSize = 2 }, player);
+
+        var seen = first.Transactions.Concat(rest).ToList();
+        Assert.Equal(5, seen.Count);
+        Assert.Equal(seen.Count, seen.Select(t => t.Id).Distinct().Count());
+        Assert.DoesNotContain(late.Transaction.Id, seen.Select(t => t.Id));
+        Assert.Equal(TransactionKind.Credit, seen[^1].Kind);
+        Assert.Equal(late.Transaction.Id, newest.Transactions[0].Id);
+        var bogus = await Assert.ThrowsAsync<ServiceException>(() =>
+            Call<ListTransactionsResponse>("ListTransactions", new ListTransactionsRequest { PageToken = "999" }, player));
+        Assert.Equal(("page_token", ErrorCode.InvalidArgument), (bogus.Error.Field, bogus.Code));
+    }
+
+    [Fact]
+    public async Task A_player_cannot_read_or_move_another_players_money()
+    {
+        var (alice, bob) = (await FundedAsync(10), await FundedAsync(40));
+
+        // A service calling on behalf of alice (her signed id travels with the call) may move only her money.
+        var charge = await Assert.ThrowsAsync<ServiceException>(() =>
+            Call<TransactionResult>("Charge", new ChargeRequest { PlayerId = bob, Amount = 5, IdempotencyKey = "steal" }, alice));
+        var credit = await Assert.ThrowsAsync<ServiceException>(() =>
+            Call<TransactionResult>("Credit", new CreditRequest { PlayerId = bob, Amount = 5, IdempotencyKey = "gift" }, alice));
+        var own = await Call<TransactionResult>("Charge", new ChargeRequest { PlayerId = alice, Amount = 1, IdempotencyKey = "own" }, alice);
+        // Player-facing methods have no player field: they read and pay from the caller's wallet only.
+        var mine = await BalanceAsync(alice);
+        var myLedger = await LedgerAsync(alice);
+        var paid = await Call<TransactionResult>("Transfer", new TransferRequest { ToPlayerId = bob, Amount = 2, IdempotencyKey = "pay" }, alice);
+
+        Assert.Equal((ErrorCode.PermissionDenied, ErrorCode.PermissionDenied), (charge.Code, credit.Code));
+        Assert.Equal(9, own.Balance);
+        Assert.Equal((alice, 9L), (mine.PlayerId, mine.Balance));
+        Assert.All(myLedger, t => Assert.Equal(alice, t.PlayerId));
+        Assert.Equal((alice, 7L), (paid.Transaction.PlayerId, paid.Balance));
+        Assert.Equal(42, (await BalanceAsync(bob)).Balance);
+        Assert.Equal(42, (await LedgerAsync(bob)).Sum(t => t.Kind is TransactionKind.Credit or TransactionKind.TransferIn ? t.Amount : -t.Amount));
+    }
+
+    [Fact]
+    public async Task The_idempotency_key_may_come_from_the_call_header()
+    {
+        var (alice, bob) = (await FundedAsync(10), await FundedAsync(0));
+        var key = "hdr-" + Guid.NewGuid().ToString("N");
+        var options = new CallOptions { PlayerId = alice, IdempotencyKey = key, Timeout = TimeSpan.FromSeconds(20) };
+
+        var first = await _bus.Services.RequestAsync<TransactionResult>(ContractRegistry.Payment.FindMethodByName("Transfer"), new TransferRequest { ToPlayerId = bob, Amount = 3 }, options);
+        var again = await _bus.Services.RequestAsync<TransactionResult>(ContractRegistry.Payment.FindMethodByName("Transfer"), new TransferRequest { ToPlayerId = bob, Amount = 3 }, options);
+
+        Assert.Equal((key, false), (first.Transaction.IdempotencyKey, first.Replayed));
+        Assert.Equal((first.Transaction.Id, true), (again.Transaction.Id, again.Replayed));
+        Assert.Equal(7, (await BalanceAsync(alice)).Balance);
+    }
+
+    [Fact]
     public async Task A_transfer_publishes_its_event_after_the_money_moved()
     {
         var (alice, bob) = (await FundedAsync(20), await FundedAsync(0));
+        var since = DateTimeOffset.UtcNow.AddSeconds(-5);
         var transfer = await Call<TransactionResult>("Transfer", new TransferRequest { ToPlayerId = bob, Amount = 5, IdempotencyKey = "t1" }, alice);
         await Call<TransactionResult>("Transfer", new TransferRequest { ToPlayerId = bob, Amount = 5, IdempotencyKey = "t1" }, alice);
+        var charge = await Call<TransactionResult>("Charge", new ChargeRequest { PlayerId = alice, Amount = 2, IdempotencyKey = "c1", Reason = "a map" });
 
         var js = _bus.Get<INatsJSContext>();
         var stream = await js.GetStreamAsync(EventContracts.StreamFor("evt.payment.transferred").Name);
@@ -99,6 +175,17 @@ public sealed class PaymentTests(SystemFixture system) : IAsyncLifetime
         Assert.Equal(transfer.Transaction.Id, published.TransferId);
         Assert.Equal((alice, bob, 5L), (published.FromPlayerId, published.ToPlayerId, published.Amount));
         Assert.Equal(alice, PaymentCredited.Parser.ParseFrom(credited.Message.Data.ToArray()).Transaction.PlayerId);
+
+        // Through the event-bus: the replayed transfer published again under the same id and was stored once.
+        var replay = await _bus.Services.RequestAsync<ReplayResponse>(
+            ContractRegistry.EventBus.FindMethodByName("Replay"),
+            new ReplayRequest { SubjectFilter = "evt.payment.>", FromTime = Timestamp.FromDateTimeOffset(since), Limit = 1000 });
+        var transfers = replay.Events.Where(e => e.Subject == "evt.payment.transferred")
+            .Select(e => PaymentTransferred.Parser.ParseFrom(e.Payload)).Where(e => e.TransferId == transfer.Transaction.Id).ToList();
+        var charged = replay.Events.Where(e => e.Subject == "evt.payment.charged")
+            .Select(e => PaymentCharged.Parser.ParseFrom(e.Payload).Transaction).Single(t => t.Id == charge.Transaction.Id);
+        Assert.Single(transfers);
+        Assert.Equal((alice, 2L, 13L, "a map"), (charged.PlayerId, charged.Amount, charged.BalanceAfter, charged.Reason));
     }
 
     [Fact]
@@ -127,10 +214,15 @@ public sealed class PaymentTests(SystemFixture system) : IAsyncLifetime
         var nobody = await Assert.ThrowsAsync<ServiceException>(() =>
             Call<TransactionResult>("Transfer", new TransferRequest { ToPlayerId = "no-wallet-" + Guid.NewGuid().ToString("N")[..8], Amount = 1, IdempotencyKey = "x" }, alice));
         var otherCurrency = await Assert.ThrowsAsync<ServiceException>(() => Call<Wallet>("OpenWallet", new OpenWalletRequest { Currency = "SLV" }, alice));
+        var silver = "p-" + Guid.NewGuid().ToString("N")[..12];
+        await Call<Wallet>("OpenWallet", new OpenWalletRequest { Currency = "SLV" }, silver);
+        var crossCurrency = await Assert.ThrowsAsync<ServiceException>(() =>
+            Call<TransactionResult>("Transfer", new TransferRequest { ToPlayerId = silver, Amount = 1, IdempotencyKey = "y" }, alice));
 
         Assert.Equal(("idempotency_key", ErrorCode.InvalidArgument), (reused.Error.Field, reused.Code));
         Assert.Equal(ErrorCode.NotFound, nobody.Code);
-        Assert.Equal(ErrorCode.FailedPrecondition, otherCurrency.Code);
+        Assert.Equal(("currency", ErrorCode.InvalidArgument), (otherCurrency.Error.Field, otherCurrency.Code));
+        Assert.Equal(("to_player_id", ErrorCode.InvalidArgument), (crossCurrency.Error.Field, crossCurrency.Code));
         Assert.Equal(6, (await BalanceAsync(alice)).Balance);
     }
 

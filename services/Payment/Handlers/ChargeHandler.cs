@@ -9,6 +9,7 @@ public sealed class ChargeHandler(WalletStore store, PaymentEvents events) : ISe
     public async ValueTask<TransactionResult> HandleAsync(ChargeRequest request, CallContext context)
     {
         PaymentRules.Player(request.PlayerId, "player_id");
+        PaymentRules.OnBehalfOf(context, request.PlayerId);
         PaymentRules.Amount(request.Amount);
         PaymentRules.Reason(request.Reason);
         var key = PaymentRules.IdempotencyKey(request.IdempotencyKey, context);

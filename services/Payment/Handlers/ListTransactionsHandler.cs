@@ -15,13 +15,15 @@ public sealed class ListTransactionsHandler(WalletStore store) : IServiceHandler
             throw ServiceException.InvalidArgument("page_size", $"must be 1 to 100, not {request.PageSize}");
         }
 
-        var start = 0;
-        if (request.PageToken.Length > 0 && !(int.TryParse(request.PageToken, NumberStyles.None, CultureInfo.InvariantCulture, out start) && start >= 0))
+        long? remaining = null;
+        if (request.PageToken.Length > 0)
         {
-            throw ServiceException.InvalidArgument("page_token", "is not a token this service gave");
+            remaining = long.TryParse(request.PageToken, NumberStyles.None, CultureInfo.InvariantCulture, out var left) && left > 0
+                ? left
+                : throw ServiceException.InvalidArgument("page_token", "is not a token this service gave");
         }
 
-        var (page, next) = await store.ListAsync(player, start, size).ConfigureAwait(false);
+        var (page, next) = await store.ListAsync(player, remaining, size).ConfigureAwait(false);
         return new ListTransactionsResponse
         {
             Transactions = { page },
