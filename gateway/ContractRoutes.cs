@@ -19,10 +19,10 @@ internal static class ContractRoutes
     {
         foreach (var route in services.SelectMany(HttpRoute.For))
         {
-            endpoints.MapMethods(route.Pattern, [route.Verb], (HttpContext context, ServiceClient client, Authentication authentication, IOptions<GatewayOptions> options) =>
+            endpoints.MapMethods(route.Pattern, [route.Verb], (HttpContext context, ServiceClient client, Authentication authentication, RateLimits rateLimits, IOptions<GatewayOptions> options) =>
                     route.Method.IsServerStreaming
-                        ? StreamAsync(route, context, client, authentication, options.Value)
-                        : HandleAsync(route, context, client, authentication, options.Value))
+                        ? StreamAsync(route, context, client, authentication, rateLimits, options.Value)
+                        : HandleAsync(route, context, client, authentication, rateLimits, options.Value))
                 .WithName(route.Method.FullName)
                 .WithDisplayName($"{route.Verb} {route.Pattern} -> {ServiceSubjects.For(route.Method)}")
                 .RequireRateLimiting(GatewayExtensions.InFlightPolicy);
@@ -36,10 +36,10 @@ internal static class ContractRoutes
         return endpoints;
     }
 
-    private static Task<IResult> HandleAsync(HttpRoute route, HttpContext context, ServiceClient client, Authentication authentication, GatewayOptions options) =>
+    private static Task<IResult> HandleAsync(HttpRoute route, HttpContext context, ServiceClient client, Authentication authentication, RateLimits rateLimits, GatewayOptions options) =>
         Guarded(context, async () =>
         {
-            var (request, call) = await ReadAsync(route, context, authentication, options).ConfigureAwait(false);
+            var (request, call) = await ReadAsync(route, context, authentication, rateLimits, options).ConfigureAwait(false);
             var response = await client.RequestAsync(route.Method, request, call, context.RequestAborted).ConfigureAwait(false);
             authentication.Forget(route, context.Request);
             return Results.Text(Formatter.Format(response), "application/json", statusCode: StatusCodes.Status200OK);
@@ -51,10 +51,10 @@ internal static class ContractRoutes
     /// The stream is opened before the response starts, so a refusal (bad input, 401, 403, 503) is an ordinary
     /// problem+json response; a client that disconnects cancels the call, and with it the service's work.
     /// </summary>
-    private static Task<IResult> StreamAsync(HttpRoute route, HttpContext context, ServiceClient client, Authentication authentication, GatewayOptions options) =>
+    private static Task<IResult> StreamAsync(HttpRoute route, HttpContext context, ServiceClient client, Authentication authentication, RateLimits rateLimits, GatewayOptions options) =>
         Guarded(context, async () =>
         {
-            var (request, call) = await ReadAsync(route, context, authentication, options).ConfigureAwait(false);
+            var (request, call) = await ReadAsync(route, context, authentication, rateLimits, options).ConfigureAwait(false);
             var messages = client.StreamAsync<IMessage>(route.Method, request, call, context.RequestAborted).GetAsyncEnumerator(context.RequestAborted);
             try
             {
@@ -97,10 +97,18 @@ internal static class ContractRoutes
         }
     }
 
-    /// <summary>Authenticates the caller and reads the request; the player id travels in a header only the gateway sets.</summary>
-    private static async Task<(IMessage Request, CallOptions Call)> ReadAsync(HttpRoute route, HttpContext context, Authentication authentication, GatewayOptions options)
+    /// <summary>
+    /// Authenticates the caller, takes one request of the player's rate limit, and reads the request; the player
+    /// id travels in a header only the gateway sets.
+    /// </summary>
+    private static async Task<(IMessage Request, CallOptions Call)> ReadAsync(HttpRoute route, HttpContext context, Authentication authentication, RateLimits rateLimits, GatewayOptions options)
     {
         var caller = await authentication.AuthenticateAsync(route, context.Request).ConfigureAwait(false);
+        if (caller is not null)
+        {
+            rateLimits.AcquirePlayer(caller.PlayerId);
+        }
+
         var request = await RequestReader.ReadAsync(route, context.Request, options.MaxRequestBodyBytes, context.RequestAborted).ConfigureAwait(false);
         Authentication.BindSessionToken(context.Request, request);
         return (request, new CallOptions { PlayerId = caller?.PlayerId });
