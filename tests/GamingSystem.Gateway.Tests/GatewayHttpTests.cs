@@ -110,14 +110,28 @@ public sealed class GatewayHttpTests(GatewayFixture gateway) : IClassFixture<Gat
         Assert.Equal("bogus", problem["field"]!.GetValue<string>());
     }
 
-    [Fact]
-    public async Task A_body_that_is_not_json_content_is_400_naming_the_body()
+    [Theory]
+    [InlineData("text/plain")]
+    [InlineData("application/x-www-form-urlencoded")]
+    [InlineData("application/jsonp")]
+    public async Task A_body_that_is_not_json_content_is_415_problem_json_naming_the_body(string mediaType)
     {
-        using var response = await Http.PutAsync("/api/v1/state/k", new StringContent("value=1", Encoding.UTF8, "text/plain"));
-        var problem = await Problem(response, HttpStatusCode.BadRequest);
+        using var response = await Http.PutAsync("/api/v1/state/k", new StringContent("value=1", Encoding.UTF8, mediaType));
+        var problem = await Problem(response, HttpStatusCode.UnsupportedMediaType);
 
+        Assert.Equal("INVALID_ARGUMENT", problem["code"]!.GetValue<string>());
+        Assert.Equal(415, problem["status"]!.GetValue<int>());
         Assert.Equal("body", problem["field"]!.GetValue<string>());
-        Assert.Contains("application/json", problem["detail"]!.GetValue<string>());
+        Assert.Equal($"body: Content-Type must be application/json, not {mediaType}; charset=utf-8", problem["detail"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_json_body_with_a_charset_parameter_is_accepted()
+    {
+        using var response = await Http.PutAsync("/api/v1/state/k", new StringContent("""{"value":"aGk="}""", Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/json; charset=utf-8", response.RequestMessage!.Content!.Headers.ContentType!.ToString());
     }
 
     [Fact]
