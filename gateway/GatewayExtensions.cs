@@ -28,6 +28,39 @@ public sealed class GatewayOptions
     /// <summary>Sessions remembered at once; the oldest make room past this.</summary>
     public long TokenCacheSize { get; set; } = 100_000;
 
+    /// <summary>
+    /// How long the gateway waits for a service, sent along as the call's deadline (the service reads it as
+    /// <c>CallContext.Deadline</c>, and its own calls inherit what is left); 504 when it passes. Null: the client's
+    /// <c>Messaging:Client:DefaultTimeout</c>.
+    /// </summary>
+    public TimeSpan? DefaultDeadline { get; set; }
+
+    /// <summary>Deadlines of single methods by full name (<c>gaming.state_manager.v1.StateManager.Get</c>), over the default.</summary>
+    public Dictionary<string, TimeSpan> Deadlines { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>The deadline of <paramref name="route"/>'s calls, or null for the client's default.</summary>
+    internal TimeSpan? DeadlineOf(HttpRoute route) =>
+        Deadlines.TryGetValue(route.Method.FullName, out var deadline) ? deadline : DefaultDeadline;
+
+    /// <summary>A deadline for a method with no route, or one that is not positive, is a mistake to report at start-up.</summary>
+    internal void ValidateDeadlines(IReadOnlyCollection<HttpRoute> routes)
+    {
+        foreach (var (name, deadline) in Deadlines.Select(d => (d.Key, (TimeSpan?)d.Value)).Append((nameof(DefaultDeadline), DefaultDeadline)))
+        {
+            if (deadline <= TimeSpan.Zero)
+            {
+                throw new InvalidOperationException($"{SectionName}: the deadline of {name} must be positive, not {deadline}");
+            }
+        }
+
+        var unknown = Deadlines.Keys.Where(name => !routes.Any(r => r.Method.FullName == name)).Order(StringComparer.Ordinal).ToList();
+        if (unknown.Count > 0)
+        {
+            throw new InvalidOperationException(
+                $"{SectionName}:{nameof(Deadlines)} names methods without a route: {string.Join(", ", unknown)} (keys are full method names, e.g. gaming.state_manager.v1.StateManager.Get)");
+        }
+    }
+
     /// <summary>Requests per client address and per player (429 with Retry-After above them).</summary>
     public RateLimitsOptions RateLimits { get; set; } = new();
 }
