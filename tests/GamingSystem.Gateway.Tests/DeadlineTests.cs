@@ -77,6 +77,12 @@ public sealed class DeadlineTests(NatsServerFixture nats) : IClassFixture<NatsSe
             ["Gateway:DefaultDeadline"] = "00:00:00.3",
         });
 
+        // A Put is not retried: first make sure the fresh backend's subscriptions have reached the server.
+        using (var ready = await gateway.Http.GetAsync("/api/v1/state/k"))
+        {
+            Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        }
+
         using var response = await gateway.Http.PutAsync("/api/v1/state/hang", new StringContent("""{"value":"aGk="}""", Encoding.UTF8, "application/json"));
 
         await GatewayHttpTests.Problem(response, HttpStatusCode.GatewayTimeout);
