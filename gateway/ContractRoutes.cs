@@ -6,6 +6,7 @@ using GamingSystem.ServiceDefaults.Messaging;
 using Google.Protobuf;
 using Google.Protobuf.Reflection;
 using Microsoft.Extensions.Options;
+using Scalar.AspNetCore;
 using ServiceDescriptor = Google.Protobuf.Reflection.ServiceDescriptor;
 
 namespace GamingSystem.Gateway;
@@ -13,6 +14,9 @@ namespace GamingSystem.Gateway;
 /// <summary>Maps every annotated method of the given proto services to an HTTP endpoint; no hand-written routes.</summary>
 internal static class ContractRoutes
 {
+    /// <summary>The interactive API page (Scalar), reading <see cref="OpenApiDocument.Path"/>.</summary>
+    public const string ScalarPath = "/scalar";
+
     private static readonly JsonFormatter Formatter = new(JsonFormatter.Settings.Default.WithFormatDefaultValues(true));
 
     public static IEndpointRouteBuilder MapContractRoutes(this IEndpointRouteBuilder endpoints, IEnumerable<ServiceDescriptor> services)
@@ -34,6 +38,13 @@ internal static class ContractRoutes
 
         var openApi = OpenApiDocument.Build(services);
         endpoints.MapGet(OpenApiDocument.Path, () => Results.Text(openApi, "application/json")).WithName("openapi");
+
+        // The interactive page over that document, its script served from the package (no CDN), nothing reported home.
+        endpoints.MapScalarApiReference(ScalarPath, scalar =>
+        {
+            scalar.WithTitle("GamingSystem API").WithOpenApiRoutePattern(OpenApiDocument.Path);
+            scalar.Telemetry = false;
+        });
 
         // No fallback route: routing itself answers 404 for an unknown path and 405 (with Allow) for a known
         // path with another method, and GatewayExtensions gives both the problem+json shape of every error.

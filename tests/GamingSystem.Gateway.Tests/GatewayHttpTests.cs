@@ -214,6 +214,32 @@ public sealed class GatewayHttpTests(GatewayFixture gateway) : IClassFixture<Gat
         Assert.InRange(watch.Elapsed, TimeSpan.FromMilliseconds(900), TimeSpan.FromSeconds(5));
     }
 
+    [Theory]
+    [InlineData("/scalar")]
+    [InlineData("/scalar/")]
+    public async Task The_interactive_api_page_is_html_that_reads_the_openapi_document(string path)
+    {
+        using var response = await Http.GetAsync(path);
+        var html = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        // Scalar's script resolves the document against the application's base (the page's path less /scalar/).
+        Assert.Contains("\"url\":\"openapi/v1.json\"", html);
+        Assert.Contains("GamingSystem API", html);
+
+        // Its scripts come from the gateway itself, not from a CDN a closed network cannot reach.
+        foreach (var script in new[] { "scalar.js", "scalar.aspnetcore.js" })
+        {
+            Assert.Contains($"src=\"{script}\"", html);
+            using var js = await Http.GetAsync($"/scalar/{script}");
+            Assert.Equal(HttpStatusCode.OK, js.StatusCode);
+        }
+
+        using var document = await Http.GetAsync("/openapi/v1.json");
+        Assert.Equal(HttpStatusCode.OK, document.StatusCode);
+    }
+
     [Fact]
     public async Task Health_and_liveness_answer()
     {
