@@ -6,6 +6,7 @@ using GamingSystem.ServiceDefaults.Messaging;
 using Google.Protobuf;
 using Google.Protobuf.Reflection;
 using Microsoft.Extensions.Options;
+using Scalar.AspNetCore;
 using ServiceDescriptor = Google.Protobuf.Reflection.ServiceDescriptor;
 
 namespace GamingSystem.Gateway;
@@ -13,16 +14,23 @@ namespace GamingSystem.Gateway;
 /// <summary>Maps every annotated method of the given proto services to an HTTP endpoint; no hand-written routes.</summary>
 internal static class ContractRoutes
 {
+    /// <summary>The interactive API page (Scalar), reading <see cref="OpenApiDocument.Path"/>.</summary>
+    public const string ScalarPath = "/scalar";
+
     private static readonly JsonFormatter Formatter = new(JsonFormatter.Settings.Default.WithFormatDefaultValues(true));
 
     public static IEndpointRouteBuilder MapContractRoutes(this IEndpointRouteBuilder endpoints, IEnumerable<ServiceDescriptor> services)
     {
-        foreach (var route in services.SelectMany(HttpRoute.For))
+        var routes = services.SelectMany(HttpRoute.For).ToList();
+        var gateway = endpoints.ServiceProvider.GetRequiredService<IOptions<GatewayOptions>>().Value;
+        gateway.ValidateDeadlines(routes);
+        foreach (var route in routes)
         {
-            endpoints.MapMethods(route.Pattern, [route.Verb], (HttpContext context, ServiceClient client, Authentication authentication, IOptions<GatewayOptions> options) =>
+            var deadline = gateway.DeadlineOf(route);
+            endpoints.MapMethods(route.Pattern, [route.Verb], (HttpContext context, ServiceClient client, Authentication authentication, RateLimits rateLimits, IOptions<GatewayOptions> options) =>
                     route.Method.IsServerStreaming
-                        ? StreamAsync(route, context, client, authentication, options.Value)
-                        : HandleAsync(route, context, client, authentication, options.Value))
+                        ? StreamAsync(route, deadline, context, client, authentication, rateLimits, options.Value)
+                        : HandleAsync(route, deadline, context, client, authentication, rateLimits, options.Value))
                 .WithName(route.Method.FullName)
                 .WithDisplayName($"{route.Verb} {route.Pattern} -> {ServiceSubjects.For(route.Method)}")
                 .RequireRateLimiting(GatewayExtensions.InFlightPolicy);
@@ -31,15 +39,22 @@ internal static class ContractRoutes
         var openApi = OpenApiDocument.Build(services);
         endpoints.MapGet(OpenApiDocument.Path, () => Results.Text(openApi, "application/json")).WithName("openapi");
 
+        // The interactive page over that document, its script served from the package (no CDN), nothing reported home.
+        endpoints.MapScalarApiReference(ScalarPath, scalar =>
+        {
+            scalar.WithTitle("GamingSystem API").WithOpenApiRoutePattern(OpenApiDocument.Path);
+            scalar.Telemetry = false;
+        });
+
         // No fallback route: routing itself answers 404 for an unknown path and 405 (with Allow) for a known
         // path with another method, and GatewayExtensions gives both the problem+json shape of every error.
         return endpoints;
     }
 
-    private static Task<IResult> HandleAsync(HttpRoute route, HttpContext context, ServiceClient client, Authentication authentication, GatewayOptions options) =>
+    private static Task<IResult> HandleAsync(HttpRoute route, TimeSpan? deadline, HttpContext context, ServiceClient client, Authentication authentication, RateLimits rateLimits, GatewayOptions options) =>
         Guarded(context, async () =>
         {
-            var (request, call) = await ReadAsync(route, context, authentication, options).ConfigureAwait(false);
+            var (request, call) = await ReadAsync(route, deadline, context, authentication, rateLimits, options).ConfigureAwait(false);
             var response = await client.RequestAsync(route.Method, request, call, context.RequestAborted).ConfigureAwait(false);
             authentication.Forget(route, context.Request);
             return Results.Text(Formatter.Format(response), "application/json", statusCode: StatusCodes.Status200OK);
@@ -51,10 +66,10 @@ internal static class ContractRoutes
     /// The stream is opened before the response starts, so a refusal (bad input, 401, 403, 503) is an ordinary
     /// problem+json response; a client that disconnects cancels the call, and with it the service's work.
     /// </summary>
-    private static Task<IResult> StreamAsync(HttpRoute route, HttpContext context, ServiceClient client, Authentication authentication, GatewayOptions options) =>
+    private static Task<IResult> StreamAsync(HttpRoute route, TimeSpan? deadline, HttpContext context, ServiceClient client, Authentication authentication, RateLimits rateLimits, GatewayOptions options) =>
         Guarded(context, async () =>
         {
-            var (request, call) = await ReadAsync(route, context, authentication, options).ConfigureAwait(false);
+            var (request, call) = await ReadAsync(route, deadline, context, authentication, rateLimits, options).ConfigureAwait(false);
             var messages = client.StreamAsync<IMessage>(route.Method, request, call, context.RequestAborted).GetAsyncEnumerator(context.RequestAborted);
             try
             {
@@ -97,13 +112,21 @@ internal static class ContractRoutes
         }
     }
 
-    /// <summary>Authenticates the caller and reads the request; the player id travels in a header only the gateway sets.</summary>
-    private static async Task<(IMessage Request, CallOptions Call)> ReadAsync(HttpRoute route, HttpContext context, Authentication authentication, GatewayOptions options)
+    /// <summary>
+    /// Authenticates the caller, takes one request of the player's rate limit, and reads the request; the player
+    /// id travels in a header only the gateway sets, the route's deadline as the call's.
+    /// </summary>
+    private static async Task<(IMessage Request, CallOptions Call)> ReadAsync(HttpRoute route, TimeSpan? deadline, HttpContext context, Authentication authentication, RateLimits rateLimits, GatewayOptions options)
     {
         var caller = await authentication.AuthenticateAsync(route, context.Request).ConfigureAwait(false);
+        if (caller is not null)
+        {
+            rateLimits.AcquirePlayer(caller.PlayerId);
+        }
+
         var request = await RequestReader.ReadAsync(route, context.Request, options.MaxRequestBodyBytes, context.RequestAborted).ConfigureAwait(false);
         Authentication.BindSessionToken(context.Request, request);
-        return (request, new CallOptions { PlayerId = caller?.PlayerId });
+        return (request, new CallOptions { PlayerId = caller?.PlayerId, Timeout = deadline });
     }
 
     /// <summary>Every failure before a response starts becomes problem+json with the status of its code.</summary>

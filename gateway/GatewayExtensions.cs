@@ -27,6 +27,42 @@ public sealed class GatewayOptions
 
     /// <summary>Sessions remembered at once; the oldest make room past this.</summary>
     public long TokenCacheSize { get; set; } = 100_000;
+
+    /// <summary>
+    /// How long the gateway waits for a service, sent along as the call's deadline (the service reads it as
+    /// <c>CallContext.Deadline</c>, and its own calls inherit what is left); 504 when it passes. Null: the client's
+    /// <c>Messaging:Client:DefaultTimeout</c>.
+    /// </summary>
+    public TimeSpan? DefaultDeadline { get; set; }
+
+    /// <summary>Deadlines of single methods by full name (<c>gaming.state_manager.v1.StateManager.Get</c>), over the default.</summary>
+    public Dictionary<string, TimeSpan> Deadlines { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>The deadline of <paramref name="route"/>'s calls, or null for the client's default.</summary>
+    internal TimeSpan? DeadlineOf(HttpRoute route) =>
+        Deadlines.TryGetValue(route.Method.FullName, out var deadline) ? deadline : DefaultDeadline;
+
+    /// <summary>A deadline for a method with no route, or one that is not positive, is a mistake to report at start-up.</summary>
+    internal void ValidateDeadlines(IReadOnlyCollection<HttpRoute> routes)
+    {
+        foreach (var (name, deadline) in Deadlines.Select(d => (d.Key, (TimeSpan?)d.Value)).Append((nameof(DefaultDeadline), DefaultDeadline)))
+        {
+            if (deadline <= TimeSpan.Zero)
+            {
+                throw new InvalidOperationException($"{SectionName}: the deadline of {name} must be positive, not {deadline}");
+            }
+        }
+
+        var unknown = Deadlines.Keys.Where(name => !routes.Any(r => r.Method.FullName == name)).Order(StringComparer.Ordinal).ToList();
+        if (unknown.Count > 0)
+        {
+            throw new InvalidOperationException(
+                $"{SectionName}:{nameof(Deadlines)} names methods without a route: {string.Join(", ", unknown)} (keys are full method names, e.g. gaming.state_manager.v1.StateManager.Get)");
+        }
+    }
+
+    /// <summary>Requests per client address and per player (429 with Retry-After above them).</summary>
+    public RateLimitsOptions RateLimits { get; set; } = new();
 }
 
 internal static class GatewayExtensions
@@ -62,21 +98,21 @@ internal static class GatewayExtensions
                 _ => (details.Title?.ToUpperInvariant().Replace(' ', '_') ?? "ERROR", details.Detail),
             };
         });
+        var rateLimits = new RateLimits(options.RateLimits);
+        // From a factory, so that the container disposes it (and its replenishing timer) with the app.
+        builder.Services.AddSingleton(_ => rateLimits);
         builder.Services.AddRateLimiter(limiter =>
         {
-            limiter.AddConcurrencyLimiter(InFlightPolicy, concurrency =>
-            {
-                concurrency.PermitLimit = options.MaxConcurrentRequests;
-                concurrency.QueueLimit = options.QueueLimit;
-                concurrency.QueueProcessingOrder = QueueProcessingOrder.OldestFirst;
-            });
+            // The address limit comes first, for every request but health probes; the player limit is taken once
+            // the caller is known (see RateLimits). Its refusals are the default ones, the in-flight bound's its own.
+            limiter.GlobalLimiter = rateLimits.Addresses;
             limiter.OnRejected = (context, cancellationToken) =>
             {
-                context.HttpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-                context.HttpContext.Response.Headers.RetryAfter = "1";
-                return new ValueTask(Problems.From(ErrorCode.Unavailable, "the gateway is at capacity; retry shortly", context.HttpContext)
+                context.HttpContext.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+                return new ValueTask(Problems.From(rateLimits.AddressRefused(context.Lease, context.HttpContext), context.HttpContext)
                     .ExecuteAsync(context.HttpContext));
             };
+            limiter.AddPolicy(InFlightPolicy, new InFlight(options));
         });
         return builder;
     }
@@ -89,4 +125,25 @@ internal static class GatewayExtensions
         app.UseRateLimiter();
         return app;
     }
+}
+
+/// <summary>Requests handled at once: beyond the bound and its short queue, 503 with Retry-After at once.</summary>
+internal sealed class InFlight(GatewayOptions options) : IRateLimiterPolicy<string>
+{
+    public Func<OnRejectedContext, CancellationToken, ValueTask>? OnRejected { get; } = (context, cancellationToken) =>
+    {
+        context.HttpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        context.HttpContext.Response.Headers.RetryAfter = "1";
+        return new ValueTask(Problems.From(ErrorCode.Unavailable, "the gateway is at capacity; retry shortly", context.HttpContext)
+            .ExecuteAsync(context.HttpContext));
+    };
+
+    // One partition: the bound is the gateway's, not a client's.
+    public RateLimitPartition<string> GetPartition(HttpContext httpContext) =>
+        RateLimitPartition.GetConcurrencyLimiter(string.Empty, _ => new ConcurrencyLimiterOptions
+        {
+            PermitLimit = options.MaxConcurrentRequests,
+            QueueLimit = options.QueueLimit,
+            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+        });
 }

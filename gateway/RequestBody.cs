@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text;
 using GamingSystem.ServiceDefaults.Messaging;
+using Microsoft.Net.Http.Headers;
 
 namespace GamingSystem.Gateway;
 
@@ -22,9 +23,9 @@ internal static class RequestBody
             return null;
         }
 
-        if (request.ContentType is { } contentType && !contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
+        if (request.ContentType is { } contentType && !IsJson(contentType))
         {
-            throw ServiceException.InvalidArgument("body", $"Content-Type must be application/json, not {contentType}");
+            throw new BadHttpRequestException($"body: Content-Type must be application/json, not {contentType}", StatusCodes.Status415UnsupportedMediaType);
         }
 
         using var buffer = new MemoryStream();
@@ -55,6 +56,11 @@ internal static class RequestBody
 
         return string.IsNullOrWhiteSpace(text) ? null : text;
     }
+
+    /// <summary>application/json, with parameters or without (a charset other than UTF-8 is refused once the bytes are read).</summary>
+    private static bool IsJson(string contentType) =>
+        MediaTypeHeaderValue.TryParse(contentType, out var media)
+        && string.Equals(media.MediaType.Value, "application/json", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
     /// Keeps up to <paramref name="maxBytes"/> and returns the body's length; more than that is read and thrown

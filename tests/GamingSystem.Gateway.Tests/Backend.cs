@@ -60,6 +60,10 @@ internal static class Backend
                 case "hang":
                     await Task.Delay(Timeout.Infinite, context.CancellationToken);
                     break;
+                case "deadline":
+                    // What the service was told: how long it has left, in whole seconds, as the value.
+                    var left = (long)(context.Deadline - DateTimeOffset.UtcNow).TotalSeconds;
+                    return new GetResponse { Key = request.Key, Value = ByteString.CopyFromUtf8(left.ToString(System.Globalization.CultureInfo.InvariantCulture)) };
             }
 
             return new GetResponse { Key = request.Key, Value = ByteString.CopyFromUtf8("hi"), Version = 3 };

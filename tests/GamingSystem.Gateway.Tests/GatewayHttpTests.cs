@@ -110,14 +110,28 @@ public sealed class GatewayHttpTests(GatewayFixture gateway) : IClassFixture<Gat
         Assert.Equal("bogus", problem["field"]!.GetValue<string>());
     }
 
-    [Fact]
-    public async Task A_body_that_is_not_json_content_is_400_naming_the_body()
+    [Theory]
+    [InlineData("text/plain")]
+    [InlineData("application/x-www-form-urlencoded")]
+    [InlineData("application/jsonp")]
+    public async Task A_body_that_is_not_json_content_is_415_problem_json_naming_the_body(string mediaType)
     {
-        using var response = await Http.PutAsync("/api/v1/state/k", new StringContent("value=1", Encoding.UTF8, "text/plain"));
-        var problem = await Problem(response, HttpStatusCode.BadRequest);
+        using var response = await Http.PutAsync("/api/v1/state/k", new StringContent("value=1", Encoding.UTF8, mediaType));
+        var problem = await Problem(response, HttpStatusCode.UnsupportedMediaType);
 
+        Assert.Equal("INVALID_ARGUMENT", problem["code"]!.GetValue<string>());
+        Assert.Equal(415, problem["status"]!.GetValue<int>());
         Assert.Equal("body", problem["field"]!.GetValue<string>());
-        Assert.Contains("application/json", problem["detail"]!.GetValue<string>());
+        Assert.Equal($"body: Content-Type must be application/json, not {mediaType}; charset=utf-8", problem["detail"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_json_body_with_a_charset_parameter_is_accepted()
+    {
+        using var response = await Http.PutAsync("/api/v1/state/k", new StringContent("""{"value":"aGk="}""", Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/json; charset=utf-8", response.RequestMessage!.Content!.Headers.ContentType!.ToString());
     }
 
     [Fact]
@@ -198,6 +212,32 @@ public sealed class GatewayHttpTests(GatewayFixture gateway) : IClassFixture<Gat
         Assert.Equal("DEADLINE_EXCEEDED", problem["code"]!.GetValue<string>());
         // The gateway's deadline is 1 s here: the answer comes with it, not with the client's own timeout.
         Assert.InRange(watch.Elapsed, TimeSpan.FromMilliseconds(900), TimeSpan.FromSeconds(5));
+    }
+
+    [Theory]
+    [InlineData("/scalar")]
+    [InlineData("/scalar/")]
+    public async Task The_interactive_api_page_is_html_that_reads_the_openapi_document(string path)
+    {
+        using var response = await Http.GetAsync(path);
+        var html = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        // Scalar's script resolves the document against the application's base (the page's path less /scalar/).
+        Assert.Contains("\"url\":\"openapi/v1.json\"", html);
+        Assert.Contains("GamingSystem API", html);
+
+        // Its scripts come from the gateway itself, not from a CDN a closed network cannot reach.
+        foreach (var script in new[] { "scalar.js", "scalar.aspnetcore.js" })
+        {
+            Assert.Contains($"src=\"{script}\"", html);
+            using var js = await Http.GetAsync($"/scalar/{script}");
+            Assert.Equal(HttpStatusCode.OK, js.StatusCode);
+        }
+
+        using var document = await Http.GetAsync("/openapi/v1.json");
+        Assert.Equal(HttpStatusCode.OK, document.StatusCode);
     }
 
     [Fact]

@@ -40,6 +40,16 @@ public class SystemFixture : IAsyncLifetime
         appHost.CreateResourceBuilder(appHost.Resources.OfType<ProjectResource>().Single(r => r.Name == ResourceNames.AiRouter))
             .WithEnvironment("AiRouter__Breaker__FailuresToOpen", AiRouterFailuresToOpen.ToString(System.Globalization.CultureInfo.InvariantCulture))
             .WithEnvironment("AiRouter__Breaker__BreakDuration", AiRouterBreakDuration.ToString("c", System.Globalization.CultureInfo.InvariantCulture));
+        // Every test here calls the gateway from loopback, some in bursts of hundreds (concurrent increments), and
+        // the players of all tests share that one address: the rate limits are for clients on the internet, tested in
+        // Gateway.Tests' RateLimitTests, and would make these tests about the limit instead of what they test.
+        var gateway = appHost.CreateResourceBuilder(appHost.Resources.OfType<ProjectResource>().Single(r => r.Name == ResourceNames.Gateway));
+        foreach (var limit in new[] { "PerIp", "PerPlayer" })
+        {
+            gateway.WithEnvironment($"Gateway__RateLimits__{limit}__Burst", "1000000")
+                .WithEnvironment($"Gateway__RateLimits__{limit}__PermitsPerPeriod", "1000000");
+        }
+
         _app = await appHost.BuildAsync(timeout.Token);
         await _app.StartAsync(timeout.Token);
 
