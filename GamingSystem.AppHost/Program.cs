@@ -58,6 +58,16 @@ var payment = builder.AddService<Projects.Payment>(ResourceNames.Payment)
     .WithReference(nats).WaitFor(nats).WaitFor(eventBus)
     .WithReference(redis).WaitFor(redis);
 
+// Durable workflows (player-onboarding): persisted per step, resumed after a crash, compensated on failure. It acts
+// for the player who started a workflow even after their call ended, so it signs player ids itself.
+var orchestration = builder.AddService<Projects.Orchestration>(ResourceNames.Orchestration)
+    .WithPlayerDelegation()
+    .WithReference(nats).WaitFor(nats)
+    .WithReference(redis).WaitFor(redis)
+    .WithReference(capabilityRegistry).WaitFor(capabilityRegistry)
+    .WithReference(settings).WaitFor(settings)
+    .WithReference(payment).WaitFor(payment);
+
 // Players' typed commands, each routed to the service that owns it; it asks the registry which ones are running.
 var router = builder.AddService<Projects.Router>(ResourceNames.Router)
     .WithReference(nats).WaitFor(nats)
@@ -67,11 +77,14 @@ var router = builder.AddService<Projects.Router>(ResourceNames.Router)
 // http://localhost:8000 unless overridden (--Gateway:Port 8001); the test host picks a random port instead.
 builder.AddService<Projects.Gateway>(ResourceNames.Gateway, port: builder.Configuration.GetValue("Gateway:Port", 8000))
     .WithExternalHttpEndpoints()
+    // The dashboard links the interactive API page beside the gateway's own address.
+    .WithUrlForEndpoint("http", _ => new() { Url = "/scalar", DisplayText = "API reference (Scalar)" })
     .WithReference(nats).WaitFor(nats)
     .WithReference(auth).WaitFor(auth)
     .WithReference(capabilityRegistry).WaitFor(capabilityRegistry)
     .WithReference(router).WaitFor(router)
     .WithReference(payment).WaitFor(payment)
+    .WithReference(orchestration).WaitFor(orchestration)
     .WithReference(modelManagement).WaitFor(modelManagement)
     .WithReference(stateManager).WaitFor(stateManager)
     .WithReference(settings).WaitFor(settings)

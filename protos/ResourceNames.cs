@@ -17,6 +17,7 @@ public static class ResourceNames
     public const string CapabilityRegistry = "capability-registry";
     public const string Router = "router";
     public const string Payment = "payment";
+    public const string Orchestration = "orchestration";
     public const string AiIntegration = "ai-integration";
     public const string AiRouter = "ai-router";
 

@@ -50,6 +50,17 @@ public static class ServiceProjectExtensions
         return builder.WithAnnotation(new Security.EventStreamOwnerAnnotation(), ResourceAnnotationMutationBehavior.Replace);
     }
 
+    /// <summary>
+    /// Lets this project sign a player's id itself, as the gateway does, so that it can act for a player long after
+    /// the player's own call (and the proof it carried) ended: durable work that resumes after a crash. Only a project
+    /// whose purpose is that should have it: holding the key, it can act as any player towards any service it references.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithPlayerDelegation(this IResourceBuilder<ProjectResource> builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return builder.WithAnnotation(new Security.PlayerDelegationAnnotation(), ResourceAnnotationMutationBehavior.Replace);
+    }
+
     /// <summary>The project's apphost executable in its default output folder, built in the AppHost's configuration.</summary>
     internal static string? BuiltExecutable(string projectPath, Assembly? appHostAssembly)
     {

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using GamingSystem.Contracts;
 using GamingSystem.Contracts.Common.V1;
 using GamingSystem.Contracts.Settings.V1;
 using GamingSystem.ServiceDefaults.Messaging;
@@ -20,7 +21,7 @@ internal static partial class SettingsRules
     public const int MaxPlayerIdLength = 128;
 
     /// <summary>The locales the language-system serves.</summary>
-    public static readonly IReadOnlyList<string> Languages = ["en", "de", "fr", "es", "ru", "ja"];
+    public static IReadOnlyList<string> Languages => Locales.Offered;
 
     private const string UpdateMaskField = "updateMask";
 

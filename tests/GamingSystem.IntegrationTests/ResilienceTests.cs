@@ -51,7 +51,7 @@ public sealed class ResilienceTests(SystemFixture system)
         var key = $"test/killed/{Guid.NewGuid():N}";
         await _api.PutAsync(key, "survives");
         var before = await system.App.ResourceNotifications.WaitForResourceHealthyAsync(ResourceNames.StateManager);
-        var victim = ServiceProcess(before.Snapshot);
+        var victim = SystemFixture.ServiceProcess(before.Snapshot);
 
         victim.Kill();
         await victim.WaitForExitAsync();
@@ -61,7 +61,7 @@ public sealed class ResilienceTests(SystemFixture system)
             ResourceNames.StateManager,
             e => Restarts(e.Snapshot) > Restarts(before.Snapshot) && e.Snapshot.HealthStatus == Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy,
             timeout.Token);
-        Assert.NotEqual(victim.Id, ServiceProcess(restarted.Snapshot).Id);
+        Assert.NotEqual(victim.Id, SystemFixture.ServiceProcess(restarted.Snapshot).Id);
         await EventuallyOkAsync(key, "survives", timeout.Token);
     }
 
@@ -106,19 +106,6 @@ public sealed class ResilienceTests(SystemFixture system)
 
     private static int Restarts(CustomResourceSnapshot snapshot) =>
         snapshot.Properties.FirstOrDefault(p => p.Name == "restarts")?.Value is int restarts ? restarts : 0;
-
-    /// <summary>
-    /// DCP starts a project through <c>dotnet run</c>; the snapshot's pid is that launcher, and the service is
-    /// its child process.
-    /// </summary>
-    private static Process ServiceProcess(CustomResourceSnapshot snapshot)
-    {
-        var launcher = snapshot.Properties.Single(p => p.Name == "executable.pid").Value;
-        var pid = Convert.ToInt32(launcher, System.Globalization.CultureInfo.InvariantCulture);
-        var service = LinuxProcesses.Descendants(pid).FirstOrDefault(p => LinuxProcesses.CommandLine(p).Contains("StateManager", StringComparison.Ordinal)
-            && !LinuxProcesses.CommandLine(p).StartsWith("dotnet", StringComparison.Ordinal));
-        return Process.GetProcessById(service == 0 ? pid : service);
-    }
 
     /// <summary>The circuit to the service may still be open for a moment after it is back: wait on the outcome.</summary>
     private async Task EventuallyOkAsync(string key, string expected, CancellationToken cancellationToken)

@@ -203,6 +203,18 @@ public sealed class SecurityTests(SystemFixture system)
     }
 
     [Fact]
+    public void Only_the_gateway_and_orchestration_hold_the_key_that_signs_player_ids()
+    {
+        var holders = system.App.Services.GetRequiredService<DistributedApplicationModel>().Resources.OfType<ProjectResource>()
+            .Where(project => File.Exists(Path.Combine(
+                system.EnvironmentOf(project.Name)[ProcessSettings.SecretsDirectory]!, ProcessSettings.AsEnvironmentVariable(ProcessSettings.CallerSigningKey))))
+            .Select(project => project.Name);
+
+        Assert.Equal([ResourceNames.Gateway, ResourceNames.Orchestration], holders.Order());
+        Assert.Equal(system.SecretOf(ResourceNames.Gateway, ProcessSettings.CallerSigningKey), system.SecretOf(ResourceNames.Orchestration, ProcessSettings.CallerSigningKey));
+    }
+
+    [Fact]
     public async Task No_secret_is_in_any_resources_environment_or_logs()
     {
         var secrets = new List<string>

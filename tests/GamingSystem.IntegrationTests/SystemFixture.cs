@@ -53,7 +53,7 @@ public class SystemFixture : IAsyncLifetime
         _app = await appHost.BuildAsync(timeout.Token);
         await _app.StartAsync(timeout.Token);
 
-        foreach (var resource in new[] { ResourceNames.Nats, ResourceNames.Redis, ResourceNames.EventBus, ResourceNames.Auth, ResourceNames.ModelManagement, ResourceNames.StateManager, ResourceNames.Settings, ResourceNames.CapabilityRegistry, ResourceNames.Router, ResourceNames.Payment, ResourceNames.AiIntegration, ResourceNames.AiRouter, ResourceNames.Gateway })
+        foreach (var resource in new[] { ResourceNames.Nats, ResourceNames.Redis, ResourceNames.EventBus, ResourceNames.Auth, ResourceNames.ModelManagement, ResourceNames.StateManager, ResourceNames.Settings, ResourceNames.CapabilityRegistry, ResourceNames.Router, ResourceNames.Payment, ResourceNames.Orchestration, ResourceNames.AiIntegration, ResourceNames.AiRouter, ResourceNames.Gateway })
         {
             await WaitHealthyAsync(resource, timeout.Token);
         }
@@ -93,6 +93,24 @@ public class SystemFixture : IAsyncLifetime
             ?? throw new InvalidOperationException($"{resource} was given no secrets folder ({ProcessSettings.SecretsDirectory})");
         return File.ReadAllText(Path.Combine(folder, ProcessSettings.AsEnvironmentVariable(key)));
     }
+
+    /// <summary>
+    /// A service's own process. DCP may start a project through <c>dotnet run</c>: then the snapshot's pid is that
+    /// launcher, and the service is its child.
+    /// </summary>
+    public static System.Diagnostics.Process ServiceProcess(CustomResourceSnapshot snapshot)
+    {
+        var launcher = snapshot.Properties.Single(p => p.Name == "executable.pid").Value;
+        var pid = Convert.ToInt32(launcher, System.Globalization.CultureInfo.InvariantCulture);
+        var service = LinuxProcesses.Descendants(pid).FirstOrDefault(p => !LinuxProcesses.CommandLine(p).StartsWith("dotnet", StringComparison.Ordinal));
+        return System.Diagnostics.Process.GetProcessById(service == 0 ? pid : service);
+    }
+
+    /// <summary>The running process of a service resource.</summary>
+    public System.Diagnostics.Process ServiceProcess(string resource) =>
+        App.ResourceNotifications.TryGetCurrentState(resource, out var current)
+            ? ServiceProcess(current.Snapshot)
+            : throw new InvalidOperationException($"{resource} has no state yet");
 
     /// <summary>The last console lines of a resource, for failure messages.</summary>
     public async Task<string> RecentLogsAsync(string resource, int lines = 40)

@@ -10,8 +10,8 @@ namespace Aspire.Hosting.Security;
 /// <summary>
 /// Gives every project its own identity for each server it references, generated for this run, just before
 /// anything starts: a NATS user with the permissions <see cref="BusPermissions"/> derives from the app model, a
-/// Redis ACL user limited to its own keys, and for a publicly exposed project the key that proves a caller's
-/// player id. Secrets reach a project as files in a private folder (<see cref="ProcessSettings.SecretsDirectory"/>),
+/// Redis ACL user limited to its own keys, and for a publicly exposed project (or one marked
+/// <c>WithPlayerDelegation</c>) the key that proves a caller's player id. Secrets reach a project as files in a private folder (<see cref="ProcessSettings.SecretsDirectory"/>),
 /// never in its environment, which the dashboard shows; the connection strings Aspire's references put there,
 /// which carry the servers' own operator passwords, are taken out.
 /// </summary>
@@ -72,7 +72,8 @@ internal sealed class ServiceIdentities : IDistributedApplicationEventingSubscri
             }
 
             var secrets = new Dictionary<string, string>();
-            if (publiclyExposed && natsUser is not null)
+            var actsForPlayers = publiclyExposed || project.Annotations.OfType<PlayerDelegationAnnotation>().Any();
+            if (actsForPlayers && natsUser is not null)
             {
                 secrets[ProcessSettings.CallerSigningKey] = privateKey;
             }
@@ -169,3 +170,6 @@ internal sealed record RedisUser(string Name, string Password, string KeyPattern
 
 /// <summary>Marks the project that owns the JetStream streams (see <c>WithEventStreams</c>).</summary>
 internal sealed class EventStreamOwnerAnnotation : IResourceAnnotation;
+
+/// <summary>Marks a project that acts for players on its own, after their call ended (see <c>WithPlayerDelegation</c>).</summary>
+internal sealed class PlayerDelegationAnnotation : IResourceAnnotation;

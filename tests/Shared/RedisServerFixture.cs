@@ -4,7 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using StackExchange.Redis;
 
-namespace GamingSystem.StateManager.Tests;
+namespace GamingSystem.Testing;
 
 /// <summary>A real redis-server on a free loopback port with a folder of its own, shared by the tests of a class.</summary>
 public sealed class RedisServerFixture : IAsyncLifetime
