@@ -45,17 +45,34 @@ internal sealed class Authentication(ServiceClient client, IMemoryCache cache, I
         return caller;
     }
 
-    /// <summary>Logout and the session lookup act on the request's own bearer token, whatever a body or query says.</summary>
+    /// <summary>
+    /// Logout and the session lookup act on the request's own bearer token. A token in the query or the body is refused
+    /// rather than ignored: a URL carrying a session token ends up in logs and histories.
+    /// </summary>
     public static void BindSessionToken(HttpRequest request, Google.Protobuf.IMessage message)
     {
         switch (message)
         {
             case LogoutRequest logout:
+                RefuseSentToken(logout.Token);
                 logout.Token = BearerToken(request) ?? string.Empty;
                 break;
             case ValidateRequest validate:
+                RefuseSentToken(validate.Token);
                 validate.Token = BearerToken(request) ?? string.Empty;
                 break;
+        }
+    }
+
+    /// <summary>Fields the gateway fills from the Authorization header: not parameters of the HTTP route.</summary>
+    public static bool IsSessionToken(Google.Protobuf.Reflection.FieldDescriptor field) =>
+        field.Name == "token" && (field.ContainingType == LogoutRequest.Descriptor || field.ContainingType == ValidateRequest.Descriptor);
+
+    private static void RefuseSentToken(string token)
+    {
+        if (token.Length > 0)
+        {
+            throw ServiceException.InvalidArgument("token", "is read from the Authorization: Bearer header only; a session token in a URL or a body would end up in logs");
         }
     }
 

@@ -101,7 +101,8 @@ internal static class OpenApiDocument
         if (route.Body != "*")
         {
             foreach (var field in route.Method.InputType.Fields.InDeclarationOrder()
-                .Where(f => !route.PathFields.Contains(f) && f.Name != route.Body && !f.IsRepeated && !f.IsMap && f.FieldType != FieldType.Message))
+                .Where(f => !route.PathFields.Contains(f) && f.Name != route.Body && !f.IsRepeated && !f.IsMap && f.FieldType != FieldType.Message
+                    && !Authentication.IsSessionToken(f)))
             {
                 parameters.Add(new JsonObject { ["name"] = field.JsonName, ["in"] = "query", ["required"] = false, ["schema"] = FieldSchema(field, schemas) });
             }

@@ -52,11 +52,23 @@ public static partial class InstanceRules
 
     public static void Capability(string capability, string field)
     {
-        if (capability.Length is 0 or > MaxTextLength || capability.Any(char.IsWhiteSpace))
+        if (capability.Length > MaxTextLength || !Subject().IsMatch(capability))
         {
-            throw ServiceException.InvalidArgument(field, $"must be 1-{MaxTextLength} characters without spaces, e.g. svc.quest_system.v1.generate_quest");
+            throw ServiceException.InvalidArgument(field, $"must be a NATS subject of 1-{MaxTextLength} characters, dot-separated tokens of letters, digits, '_' and '-', e.g. svc.quest_system.v1.generate_quest");
         }
     }
+
+    /// <summary>List's optional filter: empty, or a service's resource name.</summary>
+    public static void ServiceFilter(string service)
+    {
+        if (service.Length > 0 && !ServiceName().IsMatch(service))
+        {
+            throw ServiceException.InvalidArgument("service", "must be empty (every service) or a resource name: 1-64 characters of a-z, 0-9 and '-'");
+        }
+    }
+
+    [GeneratedRegex(@"\A[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*\z")]
+    private static partial Regex Subject();
 
     [GeneratedRegex(@"\A[a-z0-9-]{1,64}\z")]
     private static partial Regex ServiceName();

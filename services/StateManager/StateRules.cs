@@ -19,6 +19,11 @@ internal static class StateRules
         }
 
         KeyText(key, field);
+        // "a/../b" would read as a path that resolves to "b" to anyone who treats keys as paths; it is refused rather than stored as a third name.
+        if (key.Split('/').Any(segment => segment is "." or ".."))
+        {
+            throw ServiceException.InvalidArgument(field, "must not have '.' or '..' segments: a key is a name, not a path to resolve");
+        }
     }
 
     public static void Prefix(string prefix) => KeyText(prefix, "prefix");

@@ -110,6 +110,9 @@ public sealed class CapabilityRegistryTests(SystemFixture system) : IAsyncLifeti
     [InlineData("probe", "i1", 2, "x", "ttl_seconds")]
     [InlineData("probe", "i1", 301, "x", "ttl_seconds")]
     [InlineData("probe", "i1", 30, "has space", "capabilities[0]")]
+    [InlineData("probe", "i1", 30, "svc..x", "capabilities[0]")]
+    [InlineData("probe", "i1", 30, "svc.>", "capabilities[0]")]
+    [InlineData("probe", "i1", 30, "../etc", "capabilities[0]")]
     public async Task Bad_registrations_are_refused_naming_the_field(string service, string instanceId, int ttl, string capability, string field)
     {
         var refused = await Assert.ThrowsAsync<ServiceException>(() => _bus.Services.RequestAsync<Registration>(
@@ -117,6 +120,16 @@ public sealed class CapabilityRegistryTests(SystemFixture system) : IAsyncLifeti
 
         Assert.Equal(ErrorCode.InvalidArgument, refused.Code);
         Assert.Equal(field, refused.Error.Field);
+    }
+
+    [Fact]
+    public async Task Find_and_list_refuse_what_no_instance_could_offer()
+    {
+        var find = await Assert.ThrowsAsync<ServiceException>(() => _bus.Services.RequestAsync<FindResponse>(Method("Find"), new FindRequest { Capability = "svc.*.v1.get" }));
+        var list = await Assert.ThrowsAsync<ServiceException>(() => ListAsync("Not A Service"));
+
+        Assert.Equal((ErrorCode.InvalidArgument, "capability"), (find.Code, find.Error.Field));
+        Assert.Equal((ErrorCode.InvalidArgument, "service"), (list.Code, list.Error.Field));
     }
 
     private static Google.Protobuf.Reflection.MethodDescriptor Method(string name) => ContractRegistry.CapabilityRegistry.FindMethodByName(name);

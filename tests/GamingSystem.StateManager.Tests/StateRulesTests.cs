@@ -12,9 +12,19 @@ public sealed class StateRulesTests
     public void A_key_up_to_512_characters_is_accepted(int length) => StateRules.Key(new string('k', length));
 
     [Theory]
+    [InlineData("a..b")]
+    [InlineData("v1.2/.hidden/...")]
+    [InlineData("a//b")]
+    public void Dots_within_a_segment_are_fine(string key) => StateRules.Key(key);
+
+    [Theory]
     [InlineData("", "is required")]
     [InlineData(null, "is 513 characters; the limit is 512")]
     [InlineData("a\nb", "control characters")]
+    [InlineData("..", "'..' segments")]
+    [InlineData("players/../admin", "'..' segments")]
+    [InlineData("./a", "'..' segments")]
+    [InlineData("a/.", "'..' segments")]
     public void A_bad_key_is_invalid_argument_naming_the_field(string? key, string reason)
     {
         var error = Assert.Throws<ServiceException>(() => StateRules.Key(key ?? new string('k', 513)));
