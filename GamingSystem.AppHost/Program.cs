@@ -80,6 +80,7 @@ builder.AddService<Projects.Gateway>(ResourceNames.Gateway, port: builder.Config
     // The dashboard links the interactive API page beside the gateway's own address.
     .WithUrlForEndpoint("http", _ => new() { Url = "/scalar", DisplayText = "API reference (Scalar)" })
     .WithReference(nats).WaitFor(nats)
+    .WithReference(eventBus).WaitFor(eventBus)
     .WithReference(auth).WaitFor(auth)
     .WithReference(capabilityRegistry).WaitFor(capabilityRegistry)
     .WithReference(router).WaitFor(router)

@@ -26,6 +26,19 @@ public static partial class EventExtensions
             .BindConfiguration(EventOptions.SectionName)
             .Validate(o => o.PublishTimeout > TimeSpan.Zero, $"{EventOptions.SectionName}:{nameof(EventOptions.PublishTimeout)} must be positive")
             .ValidateOnStart();
+        builder.AddJetStream();
+        builder.Services.TryAddSingleton<EventPublisher>();
+        // Registered before any consumer, so the streams exist when the consumers start.
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, EventStreams>());
+        return builder;
+    }
+
+    /// <summary>JetStream over the process's NATS connection (<see cref="INatsJSContext"/>), for a process that reads streams itself.</summary>
+    public static TBuilder AddJetStream<TBuilder>(this TBuilder builder)
+        where TBuilder : IHostApplicationBuilder
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddOptions<EventOptions>().BindConfiguration(EventOptions.SectionName);
         builder.Services.TryAddSingleton<INatsJSContext>(services =>
         {
             var connection = services.GetRequiredService<INatsConnection>();
@@ -33,9 +46,6 @@ public static partial class EventExtensions
             var timeout = services.GetRequiredService<IOptions<EventOptions>>().Value.PublishTimeout;
             return new NatsJSContext(connection, new NatsJSOpts(connection.Opts, requestTimeout: timeout));
         });
-        builder.Services.TryAddSingleton<EventPublisher>();
-        // Registered before any consumer, so the streams exist when the consumers start.
-        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, EventStreams>());
         return builder;
     }
 

@@ -76,6 +76,25 @@ internal sealed class Authentication(ServiceClient client, IMemoryCache cache, I
         }
     }
 
+    /// <summary>Whether the request's session is still valid (a stream asks this while it runs); false once it was ended.</summary>
+    public async Task<bool> StillSignedInAsync(HttpRequest request)
+    {
+        if (BearerToken(request) is not { } token)
+        {
+            return false;
+        }
+
+        try
+        {
+            await CallerAsync(token, request.HttpContext.RequestAborted).ConfigureAwait(false);
+            return true;
+        }
+        catch (ServiceException ex) when (ex.Code == ErrorCode.Unauthenticated)
+        {
+            return false;
+        }
+    }
+
     /// <summary>After a successful logout the token must stop working at once, not when its cache entry expires.</summary>
     public void Forget(HttpRoute route, HttpRequest request)
     {

@@ -74,7 +74,8 @@ internal static class ContractRoutes
             try
             {
                 var first = await messages.MoveNextAsync().ConfigureAwait(false);
-                return TypedResults.ServerSentEvents(Events(messages, first));
+                var signedIn = call.PlayerId is null ? null : new SessionCheck(authentication, context.Request);
+                return TypedResults.ServerSentEvents(Events(messages, first, signedIn));
             }
             catch
             {
@@ -83,13 +84,26 @@ internal static class ContractRoutes
             }
         });
 
-    private static async IAsyncEnumerable<SseItem<string>> Events(IAsyncEnumerator<IMessage> messages, bool any)
+    private static async IAsyncEnumerable<SseItem<string>> Events(IAsyncEnumerator<IMessage> messages, bool any, SessionCheck? signedIn)
     {
         await using (messages.ConfigureAwait(false))
         {
             for (var index = 0L; any; index++)
             {
-                yield return new SseItem<string>(Formatter.Format(messages.Current), "message") { EventId = index.ToString(CultureInfo.InvariantCulture) };
+                if (signedIn is not null && !await signedIn.StillAsync().ConfigureAwait(false))
+                {
+                    // Logged out (here, or on another replica once its cache lets go): the stream ends, its call with it.
+                    yield return new SseItem<string>(SessionEnded, "end");
+                    yield break;
+                }
+
+                // A message with a cursor (a resumable stream) gives its event id: a client that reconnects sends
+                // it back as Last-Event-ID. Other streams number their messages.
+                var current = messages.Current;
+                var id = current.Descriptor.FindFieldByName(ResumeCursor) is { FieldType: FieldType.String } cursor
+                    ? (string)cursor.Accessor.GetValue(current)
+                    : index.ToString(CultureInfo.InvariantCulture);
+                yield return new SseItem<string>(Formatter.Format(current), "message") { EventId = id };
                 Error? failure = null;
                 try
                 {
@@ -126,7 +140,45 @@ internal static class ContractRoutes
 
         var request = await RequestReader.ReadAsync(route, context.Request, options.MaxRequestBodyBytes, context.RequestAborted).ConfigureAwait(false);
         Authentication.BindSessionToken(context.Request, request);
+        BindLastEventId(context.Request, request);
         return (request, new CallOptions { PlayerId = caller?.PlayerId, Timeout = deadline });
+    }
+
+    /// <summary>The field of a resumable stream's messages that is their SSE event id.</summary>
+    private const string ResumeCursor = "cursor";
+
+    /// <summary>The field of a resumable stream's request that says where to resume, filled from the Last-Event-ID header.</summary>
+    private const string ResumeFrom = "last_event_id";
+
+    private const string SessionEnded = "{\"reason\":\"the session ended\"}";
+
+    /// <summary>An EventSource that reconnects sends the last event id it saw as a header; the query may say it too, and wins.</summary>
+    private static void BindLastEventId(HttpRequest http, IMessage request)
+    {
+        if (request.Descriptor.FindFieldByName(ResumeFrom) is { FieldType: FieldType.String } field
+            && ((string)field.Accessor.GetValue(request)).Length == 0
+            && http.Headers["Last-Event-ID"].ToString() is { Length: > 0 } lastEventId)
+        {
+            field.Accessor.SetValue(request, lastEventId);
+        }
+    }
+
+    /// <summary>Whether a stream's session still stands: asked at most once a second, from the token cache unless it lapsed.</summary>
+    private sealed class SessionCheck(Authentication authentication, HttpRequest request)
+    {
+        private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
+        private long _next = Environment.TickCount64 + (long)Interval.TotalMilliseconds;
+
+        public async ValueTask<bool> StillAsync()
+        {
+            if (Environment.TickCount64 < _next)
+            {
+                return true;
+            }
+
+            _next = Environment.TickCount64 + (long)Interval.TotalMilliseconds;
+            return await authentication.StillSignedInAsync(request).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Every failure before a response starts becomes problem+json with the status of its code.</summary>

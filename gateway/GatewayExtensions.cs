@@ -38,9 +38,19 @@ public sealed class GatewayOptions
     /// <summary>Deadlines of single methods by full name (<c>gaming.state_manager.v1.StateManager.Get</c>), over the default.</summary>
     public Dictionary<string, TimeSpan> Deadlines { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// The live event feed (<c>GET /api/v1/events/stream</c>) is a stream meant to last, unless <see cref="Deadlines"/>
+    /// names it: when it ends, an EventSource reconnects with its Last-Event-ID and misses nothing.
+    /// </summary>
+    public TimeSpan EventFeedDeadline { get; set; } = TimeSpan.FromHours(1);
+
     /// <summary>The deadline of <paramref name="route"/>'s calls, or null for the client's default.</summary>
     internal TimeSpan? DeadlineOf(HttpRoute route) =>
-        Deadlines.TryGetValue(route.Method.FullName, out var deadline) ? deadline : DefaultDeadline;
+        Deadlines.TryGetValue(route.Method.FullName, out var deadline) ? deadline
+        : route.Method.FullName == EventFeed ? EventFeedDeadline
+        : DefaultDeadline;
+
+    private const string EventFeed = "gaming.event_bus.v1.EventBus.Watch";
 
     /// <summary>A deadline for a method with no route, or one that is not positive, is a mistake to report at start-up.</summary>
     internal void ValidateDeadlines(IReadOnlyCollection<HttpRoute> routes)

@@ -78,6 +78,50 @@ public sealed class EventLog(INatsJSContext js)
         }
     }
 
+    /// <summary>The sequence of the last message stored in <paramref name="stream"/> (0 when it is empty).</summary>
+    public async Task<ulong> LastSequenceAsync(string stream, CancellationToken cancellationToken)
+    {
+        var info = await js.GetStreamAsync(stream, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return info.Info.State.LastSeq;
+    }
+
+    /// <summary>
+    /// Every message of <paramref name="stream"/> from <paramref name="sequence"/> on, as it is stored, until cancelled:
+    /// an ephemeral consumer without acks, removed at the end (and by the server, once idle, if this process dies).
+    /// </summary>
+    public async IAsyncEnumerable<StoredEvent> TailAsync(string stream, ulong sequence, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var config = new ConsumerConfig
+        {
+            Name = $"event-bus-watch-{Guid.NewGuid():N}",
+            AckPolicy = ConsumerConfigAckPolicy.None,
+            MemStorage = true,
+            InactiveThreshold = TimeSpan.FromSeconds(30),
+            DeliverPolicy = ConsumerConfigDeliverPolicy.ByStartSequence,
+            OptStartSeq = Math.Max(sequence, 1),
+        };
+        var consumer = await js.CreateOrUpdateConsumerAsync(stream, config, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await foreach (var msg in consumer.ConsumeAsync(NatsRawSerializer<byte[]>.Default, cancellationToken: cancellationToken).ConfigureAwait(false))
+            {
+                yield return ToStored(msg);
+            }
+        }
+        finally
+        {
+            try
+            {
+                using var quick = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+                await js.DeleteConsumerAsync(stream, config.Name, quick.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is NatsException or OperationCanceledException)
+            {
+                // Best effort: the inactive threshold removes it anyway.
+            }
+        }
+    }
+
     /// <summary>The message at <paramref name="sequence"/>, or null when it is gone (never stored, deleted, expired).</summary>
     public async Task<StoredEvent?> GetAsync(string stream, string filter, ulong sequence, CancellationToken cancellationToken)
     {

@@ -172,7 +172,7 @@ public sealed partial class ContractTests
     public void The_streaming_methods_are_the_ones_the_design_streams()
     {
         Assert.Equal(
-            ["gaming.ai_integration.v1.AiIntegration.StreamGenerate", "gaming.story_teller.v1.StoryTeller.StreamNextBeat"],
+            ["gaming.ai_integration.v1.AiIntegration.StreamGenerate", "gaming.event_bus.v1.EventBus.Watch", "gaming.story_teller.v1.StoryTeller.StreamNextBeat"],
             Methods.Where(m => m.IsServerStreaming).Select(m => m.FullName));
         Assert.DoesNotContain(Methods, m => m.IsClientStreaming);
     }

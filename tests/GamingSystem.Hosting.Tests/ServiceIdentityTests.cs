@@ -37,7 +37,8 @@ public sealed class ServiceIdentityTests : IDisposable
 
         Assert.Contains("svc.payment.v1.transfer", permissions.Publish);
         Assert.DoesNotContain("svc.payment.v1.credit", permissions.Publish);
-        Assert.DoesNotContain(permissions.Publish, subject => subject.StartsWith("svc.event_bus.", StringComparison.Ordinal));
+        // Of event-bus only the live feed is routed; publishing, replay and redrive stay internal.
+        Assert.Equal(["svc.event_bus.v1.watch"], permissions.Publish.Where(subject => subject.StartsWith("svc.event_bus.", StringComparison.Ordinal)));
         Assert.DoesNotContain(permissions.Publish, subject => subject.EndsWith('>') && subject != "_INBOX.>");
         Assert.Equal(["_INBOX.gateway.>"], permissions.Subscribe);
     }

@@ -50,6 +50,10 @@ public class SystemFixture : IAsyncLifetime
                 .WithEnvironment($"Gateway__RateLimits__{limit}__PermitsPerPeriod", "1000000");
         }
 
+        // The live feed's heartbeat every second, so a test of an idle feed waits one second rather than five.
+        appHost.CreateResourceBuilder(appHost.Resources.OfType<ProjectResource>().Single(r => r.Name == ResourceNames.EventBus))
+            .WithEnvironment("EventBus__Watch__Heartbeat", "00:00:01");
+
         _app = await appHost.BuildAsync(timeout.Token);
         await _app.StartAsync(timeout.Token);
 

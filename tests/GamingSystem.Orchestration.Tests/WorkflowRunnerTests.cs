@@ -167,6 +167,97 @@ public sealed class WorkflowRunnerTests(RedisServerFixture redis) : IClassFixtur
     }
 
     [Fact]
+    public async Task Two_runners_told_to_run_the_same_workflow_run_each_step_once()
+    {
+        var log = new List<string>();
+        var definition = new TestWorkflow(
+            new TestStep("a", log, (_, _) =>
+            {
+                Thread.Sleep(200);
+                return StepOutcome.Done("a");
+            }),
+            new TestStep("b", log, (_, _) => StepOutcome.Done("b")));
+        var first = StartRunner(definition);
+        var second = StartRunner(definition);
+        var workflow = Workflows.Create(definition, _player, new Struct(), DateTimeOffset.UtcNow);
+        await _store.CreateAsync(workflow, null, oncePerPlayer: false);
+
+        first.Run(workflow.Id);
+        second.Run(workflow.Id);
+
+        Assert.Equal(WorkflowStatus.Completed, (await WaitEndedAsync(workflow.Id)).Status);
+        Assert.Equal(["run a", "run b"], log);
+    }
+
+    [Fact]
+    public async Task A_compensation_that_fails_transiently_is_retried()
+    {
+        var log = new List<string>();
+        var undoAttempts = 0;
+        var definition = new TestWorkflow(
+            new TestStep("a", log, (_, _) => StepOutcome.Done("a"), _ => ++undoAttempts < 3 ? throw ServiceException.Unavailable("away") : "undid a at last"),
+            new TestStep("b", log, (_, _) => throw ServiceException.InvalidArgument("x", "bad")));
+
+        var workflow = await RunToEndAsync(definition);
+
+        Assert.Equal(WorkflowStatus.Compensated, workflow.Status);
+        Assert.Equal(3, undoAttempts);
+        Assert.Equal("undid a at last", workflow.Steps[0].Detail);
+    }
+
+    [Fact]
+    public async Task A_workflow_cancelled_while_its_process_was_dead_is_compensated_when_resumed()
+    {
+        var log = new List<string>();
+        var definition = new TestWorkflow(
+            new TestStep("a", log, (_, _) => StepOutcome.Done("a")),
+            new TestStep("b", log, (_, _) => StepOutcome.Done("b")));
+        var workflow = Workflows.Create(definition, _player, new Struct(), DateTimeOffset.UtcNow);
+        await _store.CreateAsync(workflow, null, oncePerPlayer: false);
+        Assert.True(await _store.TryClaimAsync(workflow.Id, "dead-process", TimeSpan.FromSeconds(1)));
+        workflow.Steps[0].Status = StepStatus.Completed;
+        Assert.True(await _store.SaveAsync(workflow, "dead-process"));
+        Assert.Equal("RUNNING", await _store.RequestCancelAsync(workflow.Id));
+
+        StartRunner(definition);
+        var ended = await WaitEndedAsync(workflow.Id);
+
+        Assert.Equal(WorkflowStatus.Cancelled, ended.Status);
+        Assert.Equal(["undo a"], log);
+        Assert.Equal([StepStatus.Compensated, StepStatus.Pending], ended.Steps.Select(s => s.Status));
+    }
+
+    [Fact]
+    public async Task A_step_that_outlasts_its_timeout_is_retried_as_a_transient_failure()
+    {
+        var log = new List<string>();
+        var definition = new TestWorkflow(new TestStep("slow", log, (context, attempt) =>
+        {
+            if (attempt == 1)
+            {
+                Task.Delay(Timeout.Infinite, context.CancellationToken).GetAwaiter().GetResult();
+            }
+
+            return StepOutcome.Done("fast the second time");
+        }));
+        var runner = new WorkflowRunner(_store, [definition], Microsoft.Extensions.Options.Options.Create(new WorkflowRunnerOptions
+        {
+            ScanInterval = TimeSpan.FromMilliseconds(100),
+            LeaseDuration = TimeSpan.FromSeconds(3),
+            StepTimeout = TimeSpan.FromMilliseconds(300),
+            MaxAttempts = 3,
+            RetryBaseDelay = TimeSpan.FromMilliseconds(10),
+        }), TimeProvider.System, NullLogger<WorkflowRunner>.Instance);
+        _runners.Add(runner);
+        await runner.StartAsync(CancellationToken.None);
+
+        var workflow = await WaitEndedAsync(await StartAsync(definition, runner));
+
+        Assert.Equal(WorkflowStatus.Completed, workflow.Status);
+        Assert.Equal(2, workflow.Steps[0].Attempts);
+    }
+
+    [Fact]
     public async Task A_runner_leaves_alone_a_workflow_it_does_not_know()
     {
         var log = new List<string>();
