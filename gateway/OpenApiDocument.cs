@@ -70,10 +70,16 @@ internal static class OpenApiDocument
                 },
             },
         };
+        var comment = ContractComments.Of(method);
         if (access != Access.Public)
         {
             operation["security"] = new JsonArray(new JsonObject { ["bearer"] = new JsonArray() });
-            operation["description"] = access == Access.Admin ? "Needs a session with the admin role." : "Needs a player's session.";
+            var needs = access == Access.Admin ? "Needs a session with the admin role." : "Needs a player's session.";
+            operation["description"] = comment is null ? needs : $"{comment} {needs}";
+        }
+        else if (comment is not null)
+        {
+            operation["description"] = comment;
         }
 
         if (route.Body.Length > 0)
@@ -94,7 +100,7 @@ internal static class OpenApiDocument
         var parameters = new JsonArray();
         foreach (var field in route.PathFields)
         {
-            parameters.Add(new JsonObject { ["name"] = field.Name, ["in"] = "path", ["required"] = true, ["schema"] = FieldSchema(field, schemas) });
+            parameters.Add(Described(new JsonObject { ["name"] = field.Name, ["in"] = "path", ["required"] = true, ["schema"] = FieldSchema(field, schemas) }, field));
         }
 
         // A body of "*" carries every field; otherwise the scalar fields outside path and body are query parameters.
@@ -104,7 +110,7 @@ internal static class OpenApiDocument
                 .Where(f => !route.PathFields.Contains(f) && f.Name != route.Body && !f.IsRepeated && !f.IsMap && f.FieldType != FieldType.Message
                     && !Authentication.IsSessionToken(f)))
             {
-                parameters.Add(new JsonObject { ["name"] = field.JsonName, ["in"] = "query", ["required"] = false, ["schema"] = FieldSchema(field, schemas) });
+                parameters.Add(Described(new JsonObject { ["name"] = field.JsonName, ["in"] = "query", ["required"] = false, ["schema"] = FieldSchema(field, schemas) }, field));
             }
         }
 
@@ -135,14 +141,25 @@ internal static class OpenApiDocument
         if (!schemas.ContainsKey(message.FullName))
         {
             var properties = new JsonObject();
-            schemas[message.FullName] = new JsonObject { ["type"] = "object", ["properties"] = properties };
+            schemas[message.FullName] = Described(new JsonObject { ["type"] = "object", ["properties"] = properties }, message);
             foreach (var field in message.Fields.InDeclarationOrder())
             {
-                properties[field.JsonName] = FieldSchema(field, schemas);
+                properties[field.JsonName] = Described(FieldSchema(field, schemas), field);
             }
         }
 
         return Ref(message.FullName);
+    }
+
+    /// <summary>The comment the contract has above this element, as the schema's description (a $ref keeps its own beside it, as 3.1 allows).</summary>
+    private static JsonObject Described(JsonObject schema, IDescriptor element)
+    {
+        if (ContractComments.Of(element) is { } comment)
+        {
+            schema["description"] = comment;
+        }
+
+        return schema;
     }
 
     private static JsonObject FieldSchema(FieldDescriptor field, JsonObject schemas)

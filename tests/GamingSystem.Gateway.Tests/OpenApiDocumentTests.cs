@@ -42,6 +42,23 @@ public sealed class OpenApiDocumentTests
     }
 
     [Fact]
+    public void The_contracts_comments_are_the_descriptions_of_operations_schemas_fields_and_parameters()
+    {
+        var schemas = Document["components"]!["schemas"]!;
+
+        Assert.StartsWith("From the caller's wallet to another player's, in the same currency.", Document["paths"]!["/api/v1/wallet/transfers"]!["post"]!["description"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.EndsWith("Needs a player's session.", Document["paths"]!["/api/v1/wallet/transfers"]!["post"]!["description"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal("Minor units (e.g. 150 = 1.50); never negative.", schemas["gaming.payment.v1.Wallet"]!["properties"]!["balance"]!["description"]!.GetValue<string>());
+        // A comment over several lines becomes one line.
+        Assert.StartsWith("3-8 capital letters, e.g. \"GLD\". Fixed for the wallet's life:", schemas["gaming.payment.v1.OpenWalletRequest"]!["properties"]!["currency"]!["description"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.StartsWith("One ledger entry of one wallet;", schemas["gaming.payment.v1.Transaction"]!["description"]!.GetValue<string>(), StringComparison.Ordinal);
+        var resume = Document["paths"]!["/api/v1/events/stream"]!["get"]!["parameters"]!.AsArray().Single(p => p!["name"]!.GetValue<string>() == "lastEventId");
+        Assert.Contains("Last-Event-ID", resume!["description"]!.GetValue<string>(), StringComparison.Ordinal);
+        // A field without a comment has no description rather than an empty one.
+        Assert.Null(schemas["gaming.payment.v1.Wallet"]!["properties"]!["openedAt"]!["description"]);
+    }
+
+    [Fact]
     public void Every_reference_leads_to_a_schema()
     {
         var schemas = Document["components"]!["schemas"]!.AsObject();
