@@ -16,7 +16,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 
-// Usage: dotnet run -c Release --project bench/GamingSystem.GatewayBench -- [--seconds 10] [--warmup 10] [--connections 64] [--rounds 2] [--markdown file]
+// Usage: dotnet run -c Release --project bench/GamingSystem.GatewayBench -- [--seconds 10] [--warmup 10] [--connections 64] [--rounds 2] [--env NAME=VALUE] [--markdown file]
 var seconds = Option("--seconds", 10);
 var connections = Option("--connections", 64);
 var rounds = Option("--rounds", 2);
@@ -41,6 +41,14 @@ foreach (var limit in new[] { "PerIp", "PerPlayer" })
 {
     gatewayResource.WithEnvironment($"Gateway__RateLimits__{limit}__Burst", "100000000")
         .WithEnvironment($"Gateway__RateLimits__{limit}__PermitsPerPeriod", "100000000");
+}
+
+// --env NAME=VALUE (repeatable): set on the gateway and state-manager, e.g. DOTNET_gcServer=0 to compare GC modes.
+var stateManagerResource = appHost.CreateResourceBuilder(appHost.Resources.OfType<ProjectResource>().Single(r => r.Name == ResourceNames.StateManager));
+foreach (var setting in args.Select((arg, i) => (arg, i)).Where(a => a.arg == "--env" && a.i + 1 < args.Length).Select(a => args[a.i + 1].Split('=', 2)))
+{
+    gatewayResource.WithEnvironment(setting[0], setting[1]);
+    stateManagerResource.WithEnvironment(setting[0], setting[1]);
 }
 
 await using var app = await appHost.BuildAsync();
