@@ -55,10 +55,11 @@ internal static class StreamProtocol
     public static readonly TimeSpan HeartbeatInterval = TimeSpan.FromMilliseconds(200);
 
     /// <summary>
-    /// Four missed heartbeats: enough slack for a busy machine, and short enough that a vanished caller's handler
-    /// is cancelled within a second.
+    /// Ten missed heartbeats: a vanished caller's handler is cancelled within about two seconds. Four (800 ms) proved
+    /// too few on a busy two-core machine, where a caller's process stalled that long and its live stream was
+    /// abandoned (a flaky StreamBatchingTests run showed it).
     /// </summary>
-    public static readonly TimeSpan CallerSilenceLimit = TimeSpan.FromMilliseconds(800);
+    public static readonly TimeSpan CallerSilenceLimit = TimeSpan.FromSeconds(2);
 
     public static int ReadWindow(NatsHeaders? headers) =>
         ReadNumber(headers, Window) is { } window ? (int)Math.Clamp(window, 1, MaxWindow) : DefaultWindow;

@@ -86,7 +86,7 @@ public sealed class StreamingTests(NatsServerFixture nats) : IClassFixture<NatsS
         }
 
         var cancelled = await run.Probe.Cancelled.WaitAsync(TimeSpan.FromSeconds(5));
-        // Well inside a second, and inside the caller-silence limit (800 ms): the cancel message did it.
+        // Well inside a second, and inside the caller-silence limit (2 s): the cancel message did it.
         Assert.True(Stopwatch.GetElapsedTime(stopped, cancelled) < TimeSpan.FromMilliseconds(500), $"cancelled {Stopwatch.GetElapsedTime(stopped, cancelled)} after the reader stopped");
     }
 
@@ -117,7 +117,7 @@ public sealed class StreamingTests(NatsServerFixture nats) : IClassFixture<NatsS
     }
 
     [Fact]
-    public async Task A_caller_that_goes_away_cancels_the_handler_within_a_second()
+    public async Task A_caller_that_goes_away_cancels_the_handler_soon_after_its_silence_limit()
     {
         await using var run = await Running.StartAsync(nats.ConnectionString);
         var stream = run.Client.StreamAsync<CountChunk>(StreamTestService.Count, new CountRequest { Count = 1_000_000 }, Patient).GetAsyncEnumerator();
@@ -129,7 +129,8 @@ public sealed class StreamingTests(NatsServerFixture nats) : IClassFixture<NatsS
         await run.Caller.Services.GetRequiredService<INatsConnection>().DisposeAsync();
 
         var cancelled = await run.Probe.Cancelled.WaitAsync(TimeSpan.FromSeconds(5));
-        Assert.True(Stopwatch.GetElapsedTime(gone, cancelled) < TimeSpan.FromSeconds(1), $"cancelled {Stopwatch.GetElapsedTime(gone, cancelled)} after the caller went away");
+        // The limit is 2 s of silence from the last heartbeat (at most 200 ms before the caller went); a second more is slack.
+        Assert.True(Stopwatch.GetElapsedTime(gone, cancelled) < TimeSpan.FromSeconds(3), $"cancelled {Stopwatch.GetElapsedTime(gone, cancelled)} after the caller went away");
         await stream.DisposeAsync();
     }
 
