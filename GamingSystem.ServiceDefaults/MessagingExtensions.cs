@@ -63,4 +63,22 @@ public static class MessagingExtensions
         services.TryAddSingleton<ServiceClient>();
         return services;
     }
+
+    /// <summary>
+    /// <see cref="GamingSystem.ServiceDefaults.Ai.AiContent"/> for an AI-backed service: text through ai-router, or the
+    /// service's own fallback in survival mode or when AI fails. The AppHost gives the service <c>WithAiBackend</c>.
+    /// </summary>
+    public static TBuilder AddAiContent<TBuilder>(this TBuilder builder)
+        where TBuilder : IHostApplicationBuilder
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddOptions<GamingSystem.ServiceDefaults.Ai.AiContentOptions>()
+            .BindConfiguration(GamingSystem.ServiceDefaults.Ai.AiContentOptions.SectionName)
+            .Validate(o => o.Timeout > TimeSpan.Zero, "AiContent:Timeout must be positive")
+            .Validate(o => o.ModeCacheDuration >= TimeSpan.Zero, "AiContent:ModeCacheDuration must not be negative")
+            .ValidateOnStart();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton<GamingSystem.ServiceDefaults.Ai.AiContent>();
+        return builder;
+    }
 }
