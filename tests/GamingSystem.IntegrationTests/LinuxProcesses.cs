@@ -84,4 +84,12 @@ internal static class LinuxProcesses
             }
         }
     }
+
+    /// <summary>A process's resident set (VmRSS): the memory it occupies now, shared library pages included.</summary>
+    public static long ResidentBytes(int pid)
+    {
+        var line = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+        var kilobytes = long.Parse(line["VmRSS:".Length..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+        return kilobytes * 1024;
+    }
 }

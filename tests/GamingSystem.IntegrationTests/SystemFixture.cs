@@ -55,15 +55,51 @@ public class SystemFixture : IAsyncLifetime
             .WithEnvironment("EventBus__Watch__Heartbeat", "00:00:01");
 
         _app = await appHost.BuildAsync(timeout.Token);
+        var started = System.Diagnostics.Stopwatch.StartNew();
         await _app.StartAsync(timeout.Token);
 
-        foreach (var resource in new[] { ResourceNames.Nats, ResourceNames.Redis, ResourceNames.EventBus, ResourceNames.Auth, ResourceNames.ModelManagement, ResourceNames.StateManager, ResourceNames.Settings, ResourceNames.CapabilityRegistry, ResourceNames.Router, ResourceNames.Payment, ResourceNames.Orchestration, ResourceNames.AiIntegration, ResourceNames.AiRouter, ResourceNames.Gateway })
+        // Every service of the model, whatever the AppHost holds: NATS and Redis first, as the services wait for them.
+        var resources = _app.Services.GetRequiredService<DistributedApplicationModel>().Resources;
+        foreach (var resource in resources.Where(r => r.Name is ResourceNames.Nats or ResourceNames.Redis).Concat(resources.OfType<ProjectResource>()))
         {
-            await WaitHealthyAsync(resource, timeout.Token);
+            await WaitHealthyAsync(resource.Name, timeout.Token);
         }
 
+        StartedIn = started.Elapsed;
+        IdleResidentBytes = await IdleMemoryAsync(resources.OfType<ProjectResource>().Select(r => r.Name), timeout.Token);
         Gateway = _app.CreateHttpClient(ResourceNames.Gateway);
     }
+
+    /// <summary>From the start of the processes until every resource was healthy.</summary>
+    public TimeSpan StartedIn { get; private set; }
+
+    /// <summary>Each service's resident memory once the system is up and quiet, before any test ran.</summary>
+    public IReadOnlyDictionary<string, long> IdleResidentBytes { get; private set; } = new Dictionary<string, long>();
+
+    /// <summary>
+    /// Resident memory of each service after the system has been quiet for a while: start-up's allocations collected,
+    /// the first heartbeats and registrations done. The largest of three readings a second apart.
+    /// </summary>
+    private async Task<IReadOnlyDictionary<string, long>> IdleMemoryAsync(IEnumerable<string> services, CancellationToken cancellationToken)
+    {
+        await Task.Delay(IdleSettle, cancellationToken);
+        var processes = services.ToDictionary(name => name, ServiceProcess);
+        var largest = processes.ToDictionary(p => p.Key, _ => 0L);
+        for (var reading = 0; reading < 3; reading++)
+        {
+            foreach (var (name, process) in processes)
+            {
+                largest[name] = Math.Max(largest[name], LinuxProcesses.ResidentBytes(process.Id));
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+        }
+
+        return largest;
+    }
+
+    /// <summary>How long the system is left alone before its idle memory is read.</summary>
+    public static readonly TimeSpan IdleSettle = TimeSpan.FromSeconds(10);
 
     public async Task WaitHealthyAsync(string resource, CancellationToken cancellationToken)
     {
