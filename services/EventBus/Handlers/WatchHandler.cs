@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using GamingSystem.Contracts;
 using GamingSystem.Contracts.Common.V1;
 using GamingSystem.Contracts.EventBus.V1;
+using GamingSystem.Contracts.WorldState.V1;
 using GamingSystem.ServiceDefaults.Messaging;
 using Google.Protobuf;
 using Google.Protobuf.Reflection;
@@ -21,16 +22,19 @@ public sealed class WatchOptions
 }
 
 /// <summary>
-/// The caller's live events: one ephemeral consumer per watched stream from the cursor on, the events that name the
-/// caller passed on with the cursor after each, everything else only moving the cursor (which heartbeats carry).
+/// The caller's live events: one ephemeral consumer per watched stream from the cursor on; the events that name the
+/// caller, and the world events of the region the caller is in, passed on with the cursor after each; everything else
+/// only moves the cursor (which heartbeats carry). The region is world-state's answer when the watch starts, then
+/// follows the caller's own <c>evt.world.player_moved</c> events as they pass in the stream.
 /// </summary>
-public sealed class WatchHandler(EventLog log, IOptions<WatchOptions> options, TimeProvider time) : IStreamHandler<WatchRequest, WatchedEvent>
+public sealed class WatchHandler(EventLog log, ServiceClient client, IOptions<WatchOptions> options, TimeProvider time) : IStreamHandler<WatchRequest, WatchedEvent>
 {
     /// <summary>The streams of what a player lives through; AI usage and dead letters are operators' business.</summary>
     public static readonly IReadOnlyList<string> Streams = ["PLAYER", "ECONOMY", "WORLD"];
 
     private static readonly Dictionary<string, MessageDescriptor> EventTypes = EventContracts.Events.ToDictionary(e => e.FullName, StringComparer.Ordinal);
     private static readonly JsonFormatter Formatter = new(JsonFormatter.Settings.Default.WithFormatDefaultValues(true));
+    private static readonly MethodDescriptor GetPlayerLocation = ContractRegistry.WorldState.FindMethodByName("GetPlayerLocation");
 
     public async IAsyncEnumerable<WatchedEvent> HandleAsync(WatchRequest request, CallContext context)
     {
@@ -61,7 +65,8 @@ public sealed class WatchHandler(EventLog log, IOptions<WatchOptions> options, T
         var done = Task.WhenAll(readers).ContinueWith(t => channel.Writer.TryComplete(t.Exception?.InnerException), TaskScheduler.Default);
         try
         {
-            await foreach (var item in ItemsAsync(channel.Reader, cursor, player, cancellation).ConfigureAwait(false))
+            var region = await RegionAsync(cancellation).ConfigureAwait(false);
+            await foreach (var item in ItemsAsync(channel.Reader, cursor, player, region, cancellation).ConfigureAwait(false))
             {
                 yield return item;
             }
@@ -73,7 +78,21 @@ public sealed class WatchHandler(EventLog log, IOptions<WatchOptions> options, T
         }
     }
 
-    private async IAsyncEnumerable<WatchedEvent> ItemsAsync(ChannelReader<StoredEvent> events, WatchCursor cursor, string player, [EnumeratorCancellation] CancellationToken cancellation)
+    /// <summary>Where the caller is now, or null when world-state cannot say (not running, not reachable): then only their own events.</summary>
+    private async Task<string?> RegionAsync(CancellationToken cancellation)
+    {
+        try
+        {
+            var location = await client.RequestAsync<PlayerLocation>(GetPlayerLocation, new GetPlayerLocationRequest(), new CallOptions { Timeout = TimeSpan.FromSeconds(2) }, cancellation).ConfigureAwait(false);
+            return location.RegionId is { Length: > 0 } id ? id : null;
+        }
+        catch (Exception ex) when (ex is ServiceException or TimeoutException or NATS.Client.Core.NatsException)
+        {
+            return null;
+        }
+    }
+
+    private async IAsyncEnumerable<WatchedEvent> ItemsAsync(ChannelReader<StoredEvent> events, WatchCursor cursor, string player, string? region, [EnumeratorCancellation] CancellationToken cancellation)
     {
         while (true)
         {
@@ -100,9 +119,20 @@ public sealed class WatchHandler(EventLog log, IOptions<WatchOptions> options, T
                 continue;
             }
 
-            if (cursor.Advance(stored.Stream, stored.Sequence) && For(stored, player) is { } mine)
+            if (!cursor.Advance(stored.Stream, stored.Sequence) || Parse(stored) is not { } message)
             {
-                yield return new WatchedEvent { Cursor = cursor.ToString(), Event = mine };
+                continue;
+            }
+
+            var names = Names(message, player);
+            if (names || (stored.Stream == WorldStream && region is not null && InRegion(message, region)))
+            {
+                yield return new WatchedEvent { Cursor = cursor.ToString(), Event = ToPlayerEvent(stored, message) };
+            }
+
+            if (names && message is PlayerMoved moved)
+            {
+                region = moved.ToRegionId;
             }
         }
     }
@@ -121,35 +151,63 @@ public sealed class WatchHandler(EventLog log, IOptions<WatchOptions> options, T
         }
     }
 
-    /// <summary>The event as the player sees it, if it names them; null for another player's.</summary>
-    private static PlayerEvent? For(StoredEvent stored, string player)
+    private const string WorldStream = "WORLD";
+
+    /// <summary>The stored event as its contract's message; null for a type this build does not know or a broken payload.</summary>
+    private static IMessage? Parse(StoredEvent stored)
     {
         if (!EventTypes.TryGetValue(stored.Type, out var type))
         {
             return null;
         }
 
-        IMessage message;
         try
         {
-            message = type.Parser.ParseFrom(stored.Payload);
+            return type.Parser.ParseFrom(stored.Payload);
         }
         catch (InvalidProtocolBufferException)
         {
             return null;
         }
+    }
 
-        return Names(message, player)
-            ? new PlayerEvent
+    private static PlayerEvent ToPlayerEvent(StoredEvent stored, IMessage message) => new()
+    {
+        Stream = stored.Stream,
+        Sequence = stored.Sequence,
+        Subject = stored.Subject,
+        Type = stored.Type,
+        Data = JsonParser.Default.Parse<Struct>(Formatter.Format(message)),
+        PublishedAt = stored.PublishedAt,
+    };
+
+    /// <summary>
+    /// Whether a world event happens in <paramref name="region"/>: its own <c>region_id</c> or <c>*_region_id</c>
+    /// field holds it, or the region it carries (<c>region.id</c>, as in <c>evt.world.region_changed</c>) is it.
+    /// </summary>
+    internal static bool InRegion(IMessage message, string region)
+    {
+        foreach (var field in message.Descriptor.Fields.InDeclarationOrder())
+        {
+            if (field.IsRepeated || field.IsMap)
             {
-                Stream = stored.Stream,
-                Sequence = stored.Sequence,
-                Subject = stored.Subject,
-                Type = stored.Type,
-                Data = JsonParser.Default.Parse<Struct>(Formatter.Format(message)),
-                PublishedAt = stored.PublishedAt,
+                continue;
             }
-            : null;
+
+            var value = field.Accessor.GetValue(message);
+            if (field.FieldType == FieldType.String && (field.Name == "region_id" || field.Name.EndsWith("_region_id", StringComparison.Ordinal)) && (string)value == region)
+            {
+                return true;
+            }
+
+            if (field.FieldType == FieldType.Message && field.Name == "region" && value is IMessage carried
+                && carried.Descriptor.FindFieldByName("id") is { FieldType: FieldType.String } id && (string)id.Accessor.GetValue(carried) == region)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Whether a <c>player_id</c> or <c>*_player_id</c> field anywhere in the message holds <paramref name="player"/>.</summary>
