@@ -8,7 +8,8 @@ namespace GamingSystem.Router;
 /// <summary>
 /// One player command: its verb and usage, the proto method that serves it, how its words become that method's
 /// request, and a reply template whose <c>{field}</c> placeholders are fields of the response in proto3 JSON
-/// (<c>{balance}</c>, <c>{offer.title}</c>, <c>{quests.length}</c> for a list's size).
+/// (<c>{balance}</c>, <c>{offer.title}</c>, <c>{quests.length}</c> for a list's size). A <c>[region]</c> in the usage
+/// is optional and, when left out, is the region the player is in.
 /// </summary>
 public sealed partial record Command(
     string Verb,
@@ -20,6 +21,9 @@ public sealed partial record Command(
 {
     /// <summary>Words after the verb this command needs: one per <c>&lt;...&gt;</c> in its usage.</summary>
     public int Arguments { get; } = ArgumentPattern().Count(Usage);
+
+    /// <summary>Whether the command takes an optional <c>[region]</c> that defaults to where the player is.</summary>
+    public bool RegionDefaultsToLocation { get; } = Usage.EndsWith("[region]", StringComparison.Ordinal);
 
     /// <summary>The reply, its placeholders filled from the response's JSON.</summary>
     public string Format(Google.Protobuf.WellKnownTypes.Struct result) =>

@@ -26,7 +26,7 @@ public sealed class CommandTable
             args => new AcceptQuestRequest { QuestId = args[0] }, "Accepted: {title}."),
         new("wallet", "wallet", "Your balance.", ContractRegistry.Payment.FindMethodByName("GetBalance"),
             _ => new GetBalanceRequest(), "Your balance is {balance} {currency}."),
-        new("weather", "weather <region>", "The weather in a region.", ContractRegistry.WeatherManager.FindMethodByName("GetWeather"),
+        new("weather", "weather [region]", "The weather where you are, or in a region.", ContractRegistry.WeatherManager.FindMethodByName("GetWeather"),
             args => new GetWeatherRequest { RegionId = args[0] }, "{regionId}: {condition}, {temperatureCelsius} °C."),
         new("time", "time", "The game time.", ContractRegistry.TimeManager.FindMethodByName("GetTime"),
             _ => new GetTimeRequest(), "Day {day}, {hour}:{minute} ({phase})."),

@@ -2,7 +2,9 @@ using GamingSystem.Contracts;
 using GamingSystem.Contracts.CapabilityRegistry.V1;
 using GamingSystem.Contracts.Router.V1;
 using GamingSystem.ServiceDefaults.Messaging;
+using GamingSystem.Contracts.WorldState.V1;
 using Google.Protobuf;
+using Google.Protobuf.Reflection;
 using Google.Protobuf.WellKnownTypes;
 
 namespace GamingSystem.Router.Handlers;
@@ -14,6 +16,7 @@ namespace GamingSystem.Router.Handlers;
 /// </summary>
 public sealed class DispatchHandler(CommandTable table, ServiceClient client) : IServiceHandler<DispatchRequest, DispatchResponse>
 {
+    private static readonly MethodDescriptor GetPlayerLocation = ContractRegistry.WorldState.FindMethodByName("GetPlayerLocation");
     private static readonly JsonFormatter Formatter = new(JsonFormatter.Settings.Default.WithFormatDefaultValues(true));
 
     public async ValueTask<DispatchResponse> HandleAsync(DispatchRequest request, CallContext context)
@@ -26,6 +29,12 @@ public sealed class DispatchHandler(CommandTable table, ServiceClient client) : 
         if (live.Instances.Count == 0)
         {
             throw ServiceException.Unavailable($"'{command.Verb}' is served by {owner}, which is not running in this system (no instance offers {subject})");
+        }
+
+        if (command.RegionDefaultsToLocation && arguments.Count == 0)
+        {
+            var location = await client.RequestAsync<PlayerLocation>(GetPlayerLocation, new GetPlayerLocationRequest(), cancellationToken: context.CancellationToken).ConfigureAwait(false);
+            arguments = [location.RegionId];
         }
 
         var response = await client.RequestAsync(command.Target, command.Request(arguments), cancellationToken: context.CancellationToken).ConfigureAwait(false);
@@ -52,15 +61,17 @@ public sealed class DispatchHandler(CommandTable table, ServiceClient client) : 
                 new Dictionary<string, string> { ["suggestion"] = suggestion });
         }
 
-        if (words.Length - 1 < command.Arguments)
+        var given = words.Length - 1;
+        if (given < command.Arguments)
         {
             throw ServiceException.InvalidArgument("text", $"usage: {command.Usage}");
         }
 
-        // The last argument takes the rest of the line ("talk mira hello there").
-        var arguments = command.Arguments == 0
+        // The last argument takes the rest of the line ("talk mira hello there"); an optional one only when given.
+        var slots = Math.Min(given, command.Arguments + (command.RegionDefaultsToLocation ? 1 : 0));
+        var arguments = slots == 0
             ? []
-            : words[1..command.Arguments].Append(string.Join(' ', words[command.Arguments..])).ToArray();
+            : words[1..slots].Append(string.Join(' ', words[slots..])).ToArray();
         return (command, arguments);
     }
 }
