@@ -92,4 +92,11 @@ builder.AddService<Projects.Gateway>(ResourceNames.Gateway, port: builder.Config
     .WithReference(aiIntegration).WaitFor(aiIntegration)
     .WithReference(aiRouter).WaitFor(aiRouter);
 
+// --Monitoring true: Debian's Prometheus scrapes every service's /metrics and evaluates deploy/prometheus/alerts.yml;
+// its UI (alerts, queries) is linked from the dashboard.
+if (builder.Configuration.GetValue("Monitoring", false))
+{
+    builder.AddPrometheus(ResourceNames.Prometheus, "../deploy/prometheus/alerts.yml");
+}
+
 builder.Build().Run();

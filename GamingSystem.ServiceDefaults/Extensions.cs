@@ -69,13 +69,21 @@ public static class ServiceDefaultsExtensions
         return builder;
     }
 
-    /// <summary><c>/health</c>: ready, every check passes. <c>/alive</c>: the process answers (checks tagged "live").</summary>
+    /// <summary>
+    /// <c>/health</c>: ready, every check passes. <c>/alive</c>: the process answers (checks tagged "live").
+    /// <c>/metrics</c> in Prometheus' format when <c>Telemetry:Prometheus</c> is true.
+    /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
 
         app.MapHealthChecks(HealthPath);
         app.MapHealthChecks(AlivePath, new HealthCheckOptions { Predicate = check => check.Tags.Contains(LiveTag) });
+        if (TelemetryExtensions.PrometheusEnabled(app.Configuration))
+        {
+            app.MapPrometheusScrapingEndpoint(TelemetryExtensions.PrometheusPath);
+        }
+
         return app;
     }
 

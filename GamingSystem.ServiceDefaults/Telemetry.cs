@@ -14,6 +14,11 @@ public static class TelemetryExtensions
     private const string OtlpTimeoutKey = "OTEL_EXPORTER_OTLP_TIMEOUT";
     private const string DefaultOtlpTimeoutMilliseconds = "1000";
 
+    /// <summary>Set to true (the AppHost does when it runs Prometheus), the process serves its metrics at <c>/metrics</c> too.</summary>
+    public const string PrometheusKey = "Telemetry:Prometheus";
+
+    public const string PrometheusPath = "/metrics";
+
     /// <summary>
     /// Logs, metrics and traces for ASP.NET Core, HttpClient, the runtime and the messaging SDK (NATS and Redis add
     /// their own in <c>AddNatsClient</c> and <c>AddRedisClient</c>);
@@ -58,9 +63,18 @@ public static class TelemetryExtensions
             builder.Services.AddOpenTelemetry().UseOtlpExporter();
         }
 
+        if (PrometheusEnabled(builder.Configuration))
+        {
+            builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddPrometheusExporter());
+        }
+
         return builder;
     }
 
+    internal static bool PrometheusEnabled(Microsoft.Extensions.Configuration.IConfiguration configuration) =>
+        bool.TryParse(configuration[PrometheusKey], out var enabled) && enabled;
+
     private static bool IsHealthProbe(PathString path) =>
-        path.StartsWithSegments(ServiceDefaultsExtensions.HealthPath) || path.StartsWithSegments(ServiceDefaultsExtensions.AlivePath);
+        path.StartsWithSegments(ServiceDefaultsExtensions.HealthPath) || path.StartsWithSegments(ServiceDefaultsExtensions.AlivePath)
+        || path.StartsWithSegments(PrometheusPath);
 }

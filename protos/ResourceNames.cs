@@ -23,6 +23,9 @@ public static class ResourceNames
 
     /// <summary>The optional OpenAI-compatible endpoint ai-integration uses (<c>ConnectionStrings:llm</c>).</summary>
     public const string Llm = "llm";
+
+    /// <summary>Prometheus, run only with <c>--Monitoring true</c>.</summary>
+    public const string Prometheus = "prometheus";
 }
 
 /// <summary>Configuration keys the AppHost sets on its processes and ServiceDefaults reads: one spelling each.</summary>

@@ -51,11 +51,21 @@ internal sealed partial class EventConsumer<TEvent, THandler>(
                 var consumer = await js.CreateOrUpdateConsumerAsync(stream, ConsumerConfig(), stoppingToken).ConfigureAwait(false);
                 LogConsuming(durable, Subject, stream);
                 retry = TimeSpan.FromMilliseconds(200);
-                var consumeOptions = new NatsJSConsumeOpts { MaxMsgs = options.MaxConcurrency };
-                await foreach (var msg in consumer.ConsumeAsync(NatsRawSerializer<byte[]>.Default, consumeOptions, stoppingToken).ConfigureAwait(false))
+                using var tracking = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                var tracker = TrackPendingAsync(consumer, tracking.Token);
+                try
                 {
-                    await _slots.WaitAsync(stoppingToken).ConfigureAwait(false);
-                    _ = ProcessAsync(msg);
+                    var consumeOptions = new NatsJSConsumeOpts { MaxMsgs = options.MaxConcurrency };
+                    await foreach (var msg in consumer.ConsumeAsync(NatsRawSerializer<byte[]>.Default, consumeOptions, stoppingToken).ConfigureAwait(false))
+                    {
+                        await _slots.WaitAsync(stoppingToken).ConfigureAwait(false);
+                        _ = ProcessAsync(msg);
+                    }
+                }
+                finally
+                {
+                    await tracking.CancelAsync().ConfigureAwait(false);
+                    await tracker.ConfigureAwait(false);
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -89,6 +99,33 @@ internal sealed partial class EventConsumer<TEvent, THandler>(
         _abort.Dispose();
         base.Dispose();
     }
+
+    /// <summary>The consumer's lag for <c>gaming.events.pending</c>, read from JetStream every few seconds while it consumes.</summary>
+    private async Task TrackPendingAsync(INatsJSConsumer consumer, CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(PendingInterval);
+        try
+        {
+            do
+            {
+                try
+                {
+                    await consumer.RefreshAsync(cancellationToken).ConfigureAwait(false);
+                    EventMetrics.Pending(durable, (long)consumer.Info.NumPending + consumer.Info.NumAckPending);
+                }
+                catch (Exception ex) when (ex is NatsException or NatsJSException)
+                {
+                    // NATS away for a moment: the gauge keeps its last value, and the consume loop reconnects.
+                }
+            }
+            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false));
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private static readonly TimeSpan PendingInterval = TimeSpan.FromSeconds(5);
 
     private ConsumerConfig ConsumerConfig() => new(durable)
     {

@@ -92,4 +92,30 @@ internal static class LinuxProcesses
         var kilobytes = long.Parse(line["VmRSS:".Length..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
         return kilobytes * 1024;
     }
+
+    /// <summary>Stops a process where it stands (SIGSTOP) until disposed (SIGCONT): a service that hangs.</summary>
+    public static IDisposable Freeze(int pid) => new Frozen(pid);
+
+    private sealed class Frozen : IDisposable
+    {
+        private readonly int _pid;
+
+        public Frozen(int pid)
+        {
+            _pid = pid;
+            Signal("STOP");
+        }
+
+        public void Dispose() => Signal("CONT");
+
+        private void Signal(string signal)
+        {
+            using var kill = System.Diagnostics.Process.Start("kill", $"-{signal} {_pid}");
+            kill.WaitForExit();
+            if (kill.ExitCode != 0)
+            {
+                throw new InvalidOperationException($"kill -{signal} {_pid} failed with {kill.ExitCode}");
+            }
+        }
+    }
 }

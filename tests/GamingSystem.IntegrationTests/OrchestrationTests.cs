@@ -220,25 +220,5 @@ public sealed class OrchestrationTests(SystemFixture system)
     }
 
     /// <summary>Stops a service's process where it stands (SIGSTOP) until disposed (SIGCONT): a service that hangs.</summary>
-    private Frozen Freeze(string resource) => new(system.ServiceProcess(resource).Id);
-
-    private sealed class Frozen : IDisposable
-    {
-        private readonly int _pid;
-
-        public Frozen(int pid)
-        {
-            _pid = pid;
-            Signal("STOP");
-        }
-
-        public void Dispose() => Signal("CONT");
-
-        private void Signal(string signal)
-        {
-            using var kill = Process.Start("kill", $"-{signal} {_pid}");
-            kill.WaitForExit();
-            Assert.Equal(0, kill.ExitCode);
-        }
-    }
+    private IDisposable Freeze(string resource) => LinuxProcesses.Freeze(system.ServiceProcess(resource).Id);
 }

@@ -14,8 +14,8 @@ public class SystemFixture : IAsyncLifetime
     private DistributedApplication? _app;
     private FakeOpenAiServer? _llm;
 
-    /// <summary>The AppHost's command line.</summary>
-    protected virtual string[] Arguments => [];
+    /// <summary>The AppHost's command line: with Prometheus and its alert rules (MonitoringTests).</summary>
+    protected virtual string[] Arguments => ["--Monitoring", "true"];
 
     public DistributedApplication App => _app ?? throw new InvalidOperationException("The system is not started.");
 

@@ -1,8 +1,8 @@
 using GamingSystem.Contracts;
 using GamingSystem.Contracts.CapabilityRegistry.V1;
 using GamingSystem.Contracts.Router.V1;
-using GamingSystem.ServiceDefaults.Messaging;
 using GamingSystem.Contracts.WorldState.V1;
+using GamingSystem.ServiceDefaults.Messaging;
 using Google.Protobuf;
 using Google.Protobuf.Reflection;
 using Google.Protobuf.WellKnownTypes;
