@@ -130,7 +130,7 @@ public sealed class BodyBrokerIntegrationTests(SystemFixture system) : IAsyncLif
         Assert.Equal([midFine], affordable);
         Assert.Equal([midFine, dearFine], Ids(first));
         Assert.Equal([cheapWorn], Ids(second));
-        Assert.Null(second["nextPageToken"]);
+        Assert.Equal("", second["nextPageToken"]?.GetValue<string>() ?? "");
         Assert.Equal([sold], soldOnes);
         Assert.Equal(HttpStatusCode.OK, read);
         Assert.Equal((species, 95, "chrome-spine", "GLD"), (offer["body"]!["species"]!.GetValue<string>(), offer["body"]!["condition"]!.GetValue<int>(),
