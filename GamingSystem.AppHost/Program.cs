@@ -89,6 +89,9 @@ var bodyBroker = builder.AddService<Projects.BodyBrokerIntegration>(ResourceName
     .WithReference(redis).WaitFor(redis)
     .WithReference(payment).WaitFor(payment);
 
+// The router's "quests", "accept <quest>" and "buy <offer>" commands go to these two.
+router.WithReference(questSystem).WithReference(bodyBroker);
+
 // http://localhost:8000 unless overridden (--Gateway:Port 8001); the test host picks a random port instead.
 builder.AddService<Projects.Gateway>(ResourceNames.Gateway, port: builder.Configuration.GetValue("Gateway:Port", 8000))
     .WithExternalHttpEndpoints()

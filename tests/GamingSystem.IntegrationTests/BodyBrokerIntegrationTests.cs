@@ -85,6 +85,55 @@ public sealed class BodyBrokerIntegrationTests(SystemFixture system) : IAsyncLif
     }
 
     [Fact]
+    public async Task With_payment_hung_the_offer_stays_reserved_for_its_buyer_whose_retry_completes_the_sale_paying_once()
+    {
+        var seller = await PlayerAsync(0);
+        var (buyer, other) = (await PlayerAsync(300), await PlayerAsync(300));
+        var offer = await CreateAsync(seller.Token, "synth", 66, 200, []);
+        HttpStatusCode hung, meanwhile;
+        using (new Frozen(system.ServiceProcess(ResourceNames.Payment).Id))
+        {
+            (hung, _) = await _api.SendAsync(HttpMethod.Post, $"{Offers}/{offer}/buy", """{"idempotencyKey":"hung-1"}""", token: buyer.Token);
+            // The first buyer's payment has an unknown outcome: the offer is held for them, not sold to another.
+            (meanwhile, _) = await _api.SendAsync(HttpMethod.Post, $"{Offers}/{offer}/buy", """{"idempotencyKey":"other-1"}""", token: other.Token);
+        }
+
+        Assert.Equal(HttpStatusCode.Conflict, meanwhile);
+        Assert.True(hung is HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout, $"the buy with payment hung answered {hung}");
+        var watch = Stopwatch.StartNew();
+        HttpStatusCode retried;
+        JsonObject sale;
+        do
+        {
+            (retried, sale) = await _api.SendAsync(HttpMethod.Post, $"{Offers}/{offer}/buy", """{"idempotencyKey":"hung-2"}""", token: buyer.Token);
+        }
+        while (retried != HttpStatusCode.OK && watch.Elapsed < TimeSpan.FromSeconds(30) && await Pause());
+
+        Assert.Equal(HttpStatusCode.OK, retried);
+        Assert.Equal(buyer.Id, sale["offer"]!["buyerPlayerId"]!.GetValue<string>());
+        Assert.Equal(100, await BalanceAsync(buyer.Token));
+        Assert.Equal(["TRANSACTION_KIND_TRANSFER_OUT", "TRANSACTION_KIND_CREDIT"], await LedgerKindsAsync(buyer.Token));
+        Assert.Equal(200, await BalanceAsync(seller.Token));
+        Assert.Equal(300, await BalanceAsync(other.Token));
+    }
+
+    [Fact]
+    public async Task The_routers_buy_command_buys_through_the_market()
+    {
+        var seller = await PlayerAsync(0);
+        var buyer = await PlayerAsync(100);
+        var offer = await CreateAsync(seller.Token, "human", 50, 30, []);
+
+        var bought = await _bus.Services.RequestAsync<Contracts.Router.V1.DispatchResponse>(
+            ContractRegistry.Router.FindMethodByName("Dispatch"), new Contracts.Router.V1.DispatchRequest { Text = $"buy {offer}" },
+            new CallOptions { PlayerId = buyer.Id, Timeout = TimeSpan.FromSeconds(20) });
+
+        Assert.StartsWith($"Bought {offer} (transaction ", bought.Reply, StringComparison.Ordinal);
+        Assert.Equal(70, await BalanceAsync(buyer.Token));
+        Assert.Equal(30, await BalanceAsync(seller.Token));
+    }
+
+    [Fact]
     public async Task Only_the_seller_cancels_and_a_cancelled_offer_cannot_be_bought()
     {
         var seller = await PlayerAsync(0);
@@ -166,6 +215,12 @@ public sealed class BodyBrokerIntegrationTests(SystemFixture system) : IAsyncLif
         Assert.Equal(HttpStatusCode.NotFound, (await _api.SendAsync(HttpMethod.Get, $"{Offers}/{Guid.NewGuid():N}")).Status);
     }
 
+    private static async Task<bool> Pause()
+    {
+        await Task.Delay(200);
+        return true;
+    }
+
     private async Task<(string Token, string Id)> PlayerAsync(long funds)
     {
         var (token, id) = await _api.NewPlayerAsync();
@@ -235,6 +290,27 @@ public sealed class BodyBrokerIntegrationTests(SystemFixture system) : IAsyncLif
             }
 
             await Task.Delay(100);
+        }
+    }
+
+    /// <summary>Stops a process where it stands (SIGSTOP) until disposed (SIGCONT): a service that hangs.</summary>
+    private sealed class Frozen : IDisposable
+    {
+        private readonly int _pid;
+
+        public Frozen(int pid)
+        {
+            _pid = pid;
+            Signal("STOP");
+        }
+
+        public void Dispose() => Signal("CONT");
+
+        private void Signal(string signal)
+        {
+            using var kill = Process.Start("kill", $"-{signal} {_pid}");
+            kill.WaitForExit();
+            Assert.Equal(0, kill.ExitCode);
         }
     }
 }

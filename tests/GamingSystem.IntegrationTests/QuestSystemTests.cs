@@ -154,6 +154,55 @@ public sealed class QuestSystemTests(SystemFixture system) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task With_payment_hung_a_completion_fails_without_losing_the_quest_and_a_retry_pays_once()
+    {
+        var (token, _) = await _api.NewPlayerAsync();
+        var (_, quest) = await _api.SendAsync(HttpMethod.Post, "/api/v1/quests", """{"regionId":"ashford","difficulty":"DIFFICULTY_EASY"}""", token: token);
+        var id = quest["id"]!.GetValue<string>();
+        await _api.SendAsync(HttpMethod.Post, $"/api/v1/quests/{id}/accept", "{}", token: token);
+        var objective = Assert.Single(Objectives(quest));
+        await Progress(token, id, objective.Id, objective.Required);
+        HttpStatusCode hung, abandon;
+        using (new Frozen(system.ServiceProcess(ResourceNames.Payment).Id))
+        {
+            (hung, _) = await _api.SendAsync(HttpMethod.Post, $"/api/v1/quests/{id}/complete", "{}", token: token);
+            // Being completed, the quest can no longer be abandoned: the reward may be on its way.
+            (abandon, _) = await _api.SendAsync(HttpMethod.Post, $"/api/v1/quests/{id}/abandon", "{}", token: token);
+        }
+
+        Assert.True(hung is HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout, $"the completion with payment hung answered {hung}");
+        Assert.Equal(HttpStatusCode.Conflict, abandon);
+        var watch = Stopwatch.StartNew();
+        (HttpStatusCode Status, JsonObject Body) retried;
+        while ((retried = await _api.SendAsync(HttpMethod.Post, $"/api/v1/quests/{id}/complete", "{}", token: token)).Status != HttpStatusCode.OK
+               && watch.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            await Task.Delay(200);
+        }
+
+        Assert.Equal(HttpStatusCode.OK, retried.Status);
+        Assert.Equal("QUEST_STATUS_COMPLETED", retried.Body["quest"]!["status"]!.GetValue<string>());
+        var (_, ledger) = await _api.SendAsync(HttpMethod.Get, "/api/v1/wallet/transactions?pageSize=50", token: token);
+        Assert.Equal(retried.Body["transactionId"]!.GetValue<string>(), Assert.Single(ledger["transactions"]!.AsArray())!["id"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task The_routers_quest_commands_reach_quest_system()
+    {
+        var (token, player) = await _api.NewPlayerAsync();
+        var (_, quest) = await _api.SendAsync(HttpMethod.Post, "/api/v1/quests", """{"regionId":"ashford","difficulty":"DIFFICULTY_EASY"}""", token: token);
+        var id = quest["id"]!.GetValue<string>();
+
+        var listed = await DispatchAsync("quests", player);
+        var accepted = await DispatchAsync($"accept {id}", player);
+
+        Assert.Equal("You have 1 quests.", listed.Reply);
+        Assert.Equal($"Accepted: {quest["title"]!.GetValue<string>()}.", accepted.Reply);
+        var (_, read) = await _api.SendAsync(HttpMethod.Get, $"/api/v1/quests/{id}", token: token);
+        Assert.Equal("QUEST_STATUS_ACCEPTED", read["status"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Bad_requests_name_the_field()
     {
         var (token, _) = await _api.NewPlayerAsync();
@@ -201,6 +250,11 @@ public sealed class QuestSystemTests(SystemFixture system) : IAsyncLifetime
         Assert.Contains("Misty Marsh", description, StringComparison.Ordinal);
         Assert.Contains($"Reward: {StateApi.Long(quest["reward"]!["amount"])} GLD.", description, StringComparison.Ordinal);
     }
+
+    private Task<Contracts.Router.V1.DispatchResponse> DispatchAsync(string text, string player) =>
+        _bus.Services.RequestAsync<Contracts.Router.V1.DispatchResponse>(
+            ContractRegistry.Router.FindMethodByName("Dispatch"), new Contracts.Router.V1.DispatchRequest { Text = text },
+            new ServiceDefaults.Messaging.CallOptions { PlayerId = player, Timeout = TimeSpan.FromSeconds(20) });
 
     private Task<(HttpStatusCode Status, JsonObject Body)> Progress(string token, string id, string objective, int delta) =>
         _api.SendAsync(HttpMethod.Post, $"/api/v1/quests/{id}/progress", $$"""{"objectiveId":"{{objective}}","delta":{{delta}}}""", token: token);
