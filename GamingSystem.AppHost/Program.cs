@@ -64,7 +64,6 @@ var orchestration = builder.AddService<Projects.Orchestration>(ResourceNames.Orc
     .WithPlayerDelegation()
     .WithReference(nats).WaitFor(nats)
     .WithReference(redis).WaitFor(redis)
-    .WithReference(capabilityRegistry).WaitFor(capabilityRegistry)
     .WithReference(settings).WaitFor(settings)
     .WithReference(payment).WaitFor(payment);
 
@@ -73,6 +72,25 @@ var router = builder.AddService<Projects.Router>(ResourceNames.Router)
     .WithReference(nats).WaitFor(nats)
     .WithReference(capabilityRegistry).WaitFor(capabilityRegistry)
     .WithReference(payment);
+
+// Quests: AI-written text over generated objectives; the reward credited through payment once per quest.
+var questSystem = builder.AddService<Projects.QuestSystem>(ResourceNames.QuestSystem)
+    .WithReference(nats).WaitFor(nats).WaitFor(eventBus)
+    .WithReference(redis).WaitFor(redis)
+    .WithReference(payment).WaitFor(payment)
+    .WithReference(aiRouter);
+
+// player-onboarding's last step gives the new player a starter quest.
+orchestration.WithReference(questSystem).WaitFor(questSystem);
+
+// The body market: an offer is reserved for one buyer (Lua compare-and-set) before payment moves the money.
+var bodyBroker = builder.AddService<Projects.BodyBrokerIntegration>(ResourceNames.BodyBrokerIntegration)
+    .WithReference(nats).WaitFor(nats).WaitFor(eventBus)
+    .WithReference(redis).WaitFor(redis)
+    .WithReference(payment).WaitFor(payment);
+
+// The router's "quests", "accept <quest>" and "buy <offer>" commands go to these two.
+router.WithReference(questSystem).WithReference(bodyBroker);
 
 // http://localhost:8000 unless overridden (--Gateway:Port 8001); the test host picks a random port instead.
 builder.AddService<Projects.Gateway>(ResourceNames.Gateway, port: builder.Configuration.GetValue("Gateway:Port", 8000))
@@ -90,7 +108,9 @@ builder.AddService<Projects.Gateway>(ResourceNames.Gateway, port: builder.Config
     .WithReference(stateManager).WaitFor(stateManager)
     .WithReference(settings).WaitFor(settings)
     .WithReference(aiIntegration).WaitFor(aiIntegration)
-    .WithReference(aiRouter).WaitFor(aiRouter);
+    .WithReference(aiRouter).WaitFor(aiRouter)
+    .WithReference(questSystem).WaitFor(questSystem)
+    .WithReference(bodyBroker).WaitFor(bodyBroker);
 
 // --Monitoring true: Debian's Prometheus scrapes every service's /metrics and evaluates deploy/prometheus/alerts.yml;
 // its UI (alerts, queries) is linked from the dashboard.

@@ -20,6 +20,8 @@ public static class ResourceNames
     public const string Orchestration = "orchestration";
     public const string AiIntegration = "ai-integration";
     public const string AiRouter = "ai-router";
+    public const string QuestSystem = "quest-system";
+    public const string BodyBrokerIntegration = "body-broker-integration";
 
     /// <summary>The optional OpenAI-compatible endpoint ai-integration uses (<c>ConnectionStrings:llm</c>).</summary>
     public const string Llm = "llm";

@@ -20,7 +20,7 @@ public sealed class OrchestrationTests(SystemFixture system)
     private readonly StateApi _api = new(system.Gateway);
 
     [Fact]
-    public async Task Onboarding_completes_with_the_chosen_settings_a_funded_wallet_and_the_quest_skipped_with_its_reason()
+    public async Task Onboarding_completes_with_the_chosen_settings_a_funded_wallet_and_an_accepted_starter_quest()
     {
         var (token, player) = await _api.NewPlayerAsync();
 
@@ -32,14 +32,19 @@ public sealed class OrchestrationTests(SystemFixture system)
         Assert.Equal(["settings-defaults", "starter-wallet", "starter-quest"], Steps(started).Select(s => s["name"]!.GetValue<string>()));
         var ended = await WaitEndedAsync(started["id"]!.GetValue<string>(), token);
         Assert.Equal("COMPLETED", ended["status"]!.GetValue<string>());
-        Assert.Equal(["STEP_STATUS_COMPLETED", "STEP_STATUS_COMPLETED", "STEP_STATUS_SKIPPED"], Steps(ended).Select(s => s["status"]!.GetValue<string>()));
-        Assert.Contains("quest-system is not running", Steps(ended)[2]["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(["STEP_STATUS_COMPLETED", "STEP_STATUS_COMPLETED", "STEP_STATUS_COMPLETED"], Steps(ended).Select(s => s["status"]!.GetValue<string>()));
+        Assert.StartsWith("accepted the starter quest", Steps(ended)[2]["detail"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal("100", ended["output"]!["wallet"]!["balance"]!.GetValue<string>());
+        var questId = ended["output"]!["quest"]!["id"]!.GetValue<string>();
 
         var (_, settings) = await _api.SendAsync(HttpMethod.Get, "/api/v1/settings/me", token: token);
         Assert.Equal(("de", true), (settings["language"]!.GetValue<string>(), settings["subtitles"]!.GetValue<bool>()));
         Assert.Equal((StarterGrant, "GLD"), await WalletAsync(token));
         Assert.Equal(["TRANSACTION_KIND_CREDIT"], await LedgerKindsAsync(token));
+        var quest = Assert.Single(await QuestsAsync(token));
+        Assert.Equal((questId, "QUEST_STATUS_ACCEPTED", "ashford", "DIFFICULTY_EASY"), (quest["id"]!.GetValue<string>(), quest["status"]!.GetValue<string>(),
+            quest["regionId"]!.GetValue<string>(), quest["difficulty"]!.GetValue<string>()));
+        Assert.Equal("GLD", quest["reward"]!["currency"]!.GetValue<string>());
     }
 
     [Fact]
@@ -56,6 +61,7 @@ public sealed class OrchestrationTests(SystemFixture system)
         Assert.Equal(id, again["id"]!.GetValue<string>());
         Assert.Equal((StarterGrant, "GLD"), await WalletAsync(token));
         Assert.Equal(["TRANSACTION_KIND_CREDIT"], await LedgerKindsAsync(token));
+        Assert.Single(await QuestsAsync(token));
     }
 
     [Fact]
@@ -77,6 +83,7 @@ public sealed class OrchestrationTests(SystemFixture system)
         var (_, settings) = await _api.SendAsync(HttpMethod.Get, "/api/v1/settings/me", token: token);
         Assert.Equal("fr", settings["language"]!.GetValue<string>());
         Assert.Equal((0L, "GEM"), await WalletAsync(token));
+        Assert.Empty(await QuestsAsync(token));
 
         var (_, second) = await StartAsync(token, "{}");
         Assert.NotEqual(started["id"]!.GetValue<string>(), second["id"]!.GetValue<string>());
@@ -137,6 +144,31 @@ public sealed class OrchestrationTests(SystemFixture system)
         var (again, problem) = await _api.SendAsync(HttpMethod.Post, $"/api/v1/workflows/{id}/cancel", "{}", token: token);
         Assert.Equal(HttpStatusCode.Conflict, again);
         Assert.Equal("FAILED_PRECONDITION", problem["code"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_cancel_during_the_starter_quest_abandons_that_quest_and_compensates_the_steps_before_it()
+    {
+        var (token, _) = await _api.NewPlayerAsync();
+        string id;
+        using (Freeze(ResourceNames.QuestSystem))
+        {
+            var (_, started) = await StartAsync(token, "{}");
+            id = started["id"]!.GetValue<string>();
+            await WaitForStepAsync(id, token, "starter-quest", "STEP_STATUS_RUNNING");
+
+            Assert.Equal(HttpStatusCode.OK, (await _api.SendAsync(HttpMethod.Post, $"/api/v1/workflows/{id}/cancel", "{}", token: token)).Status);
+        }
+
+        var ended = await WaitEndedAsync(id, token);
+
+        Assert.Equal("CANCELLED", ended["status"]!.GetValue<string>());
+        Assert.Equal(["STEP_STATUS_COMPENSATED", "STEP_STATUS_COMPENSATED", "STEP_STATUS_COMPENSATED"], Steps(ended).Select(s => s["status"]!.GetValue<string>()));
+        Assert.StartsWith("abandoned the starter quest", Steps(ended)[2]["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        // The quest the frozen call made once quest-system resumed is the one abandoned: the key made it one quest.
+        var quest = Assert.Single(await QuestsAsync(token));
+        Assert.Equal("QUEST_STATUS_ABANDONED", quest["status"]!.GetValue<string>());
+        Assert.Equal((0L, "GLD"), await WalletAsync(token));
     }
 
     [Fact]
@@ -211,6 +243,13 @@ public sealed class OrchestrationTests(SystemFixture system)
         var (status, wallet) = await _api.SendAsync(HttpMethod.Get, "/api/v1/wallet", token: token);
         Assert.Equal(HttpStatusCode.OK, status);
         return (StateApi.Long(wallet["balance"]), wallet["currency"]!.GetValue<string>());
+    }
+
+    private async Task<List<JsonNode>> QuestsAsync(string token)
+    {
+        var (status, list) = await _api.SendAsync(HttpMethod.Get, "/api/v1/quests", token: token);
+        Assert.Equal(HttpStatusCode.OK, status);
+        return [.. (list["quests"]?.AsArray() ?? []).Select(q => q!)];
     }
 
     private async Task<List<string>> LedgerKindsAsync(string token)
