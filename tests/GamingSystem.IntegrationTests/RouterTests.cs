@@ -47,10 +47,26 @@ public sealed class RouterTests(SystemFixture system) : IAsyncLifetime
     [Fact]
     public async Task A_command_whose_service_is_not_running_is_unavailable_naming_it()
     {
-        var refused = await Assert.ThrowsAsync<ServiceException>(() => DispatchAsync("time"));
+        var commands = system.App.Services.GetRequiredService<ResourceCommandService>();
+        var stop = await commands.ExecuteCommandAsync(ResourceNames.BodyBrokerIntegration, KnownResourceCommands.StopCommand);
+        Assert.True(stop.Success, stop.Message);
+        ServiceException refused;
+        try
+        {
+            await system.App.ResourceNotifications.WaitForResourceAsync(
+                ResourceNames.BodyBrokerIntegration, e => KnownResourceStates.TerminalStates.Contains(e.Snapshot.State?.Text));
+            refused = await Assert.ThrowsAsync<ServiceException>(() => DispatchAsync("buy some-offer"));
+        }
+        finally
+        {
+            var start = await commands.ExecuteCommandAsync(ResourceNames.BodyBrokerIntegration, KnownResourceCommands.StartCommand);
+            Assert.True(start.Success, start.Message);
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+            await system.WaitHealthyAsync(ResourceNames.BodyBrokerIntegration, timeout.Token);
+        }
 
         Assert.Equal(ErrorCode.Unavailable, refused.Code);
-        Assert.Contains("time-manager", refused.Message);
+        Assert.Contains("body-broker-integration", refused.Message);
     }
 
     [Fact]
