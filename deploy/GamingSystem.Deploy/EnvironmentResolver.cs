@@ -187,16 +187,28 @@ internal sealed class EnvironmentResolver(
     private RedisDeployment RedisOrThrow() => redis
         ?? throw new InvalidOperationException($"Resource '{project.Name}' uses Redis but the manifest has no Redis resource.");
 
-    /// <summary>One secret for a value that mixes text and secrets, composed by CloudFormation from dynamic references.</summary>
+    private readonly Dictionary<string, ISecret> _composed = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// One secret for a value that mixes text and secrets, composed by CloudFormation from dynamic references; two
+    /// variables of the same value (<c>ConnectionStrings__nats</c>, <c>NATS_URI</c>) share it.
+    /// </summary>
     private ISecret Composed(string variable, IReadOnlyList<Part> parts)
     {
+        var key = string.Join('|', parts.Select(p => p is SecretPart secret ? "secret:" + secret.Secret.Node.Path : "text:" + ((Text)p).Value));
+        if (_composed.TryGetValue(key, out var existing))
+        {
+            return existing;
+        }
+
+
         var pieces = parts.Select(p => p switch
         {
             Text text => text.Value,
             SecretPart secret => secret.Secret.SecretValue.UnsafeUnwrap(),
             _ => throw new InvalidOperationException(),
         }).ToArray();
-        return new CdkSecret(stack, $"{project.Name}-{variable.Replace("__", "-", StringComparison.Ordinal).Replace('_', '-')}", new Amazon.CDK.AWS.SecretsManager.SecretProps
+        return _composed[key] = new CdkSecret(stack, $"{project.Name}-{variable.Replace("__", "-", StringComparison.Ordinal).Replace('_', '-')}", new Amazon.CDK.AWS.SecretsManager.SecretProps
         {
             Description = $"{variable} of {project.Name}",
             SecretStringValue = SecretValue.UnsafePlainText(Fn.Join(string.Empty, pieces)),

@@ -29,22 +29,33 @@ public sealed class DeploymentFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        using var publish = Process.Start(new ProcessStartInfo("dotnet")
-        {
-            ArgumentList = { AppHostDll(), "--publisher", "manifest", "--output-path", ManifestPath },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        })!;
-        var output = publish.StandardOutput.ReadToEndAsync();
-        var errors = publish.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-        await publish.WaitForExitAsync(timeout.Token);
-        Assert.True(publish.ExitCode == 0 && File.Exists(ManifestPath), $"publish failed ({publish.ExitCode}):\n{await output}\n{await errors}");
-
+        await PublishManifestAsync(ManifestPath);
         _manifest = AspireManifest.Load(ManifestPath);
         var template = await Task.Run(() => Synthesizer.Synthesize(ManifestPath, null, Path.Combine(Folder, "cdk.out")));
         TemplateText = await File.ReadAllTextAsync(template);
         Template = JsonNode.Parse(TemplateText)!.AsObject();
+    }
+
+    /// <summary>`dotnet run --project GamingSystem.AppHost -- --publisher manifest --output-path ...`, on the built AppHost.</summary>
+    public static async Task PublishManifestAsync(string path, params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { AppHostDll(), "--publisher", "manifest", "--output-path", path },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var publish = Process.Start(start)!;
+        var output = publish.StandardOutput.ReadToEndAsync();
+        var errors = publish.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        await publish.WaitForExitAsync(timeout.Token);
+        Assert.True(publish.ExitCode == 0 && File.Exists(path), $"publish failed ({publish.ExitCode}):\n{await output}\n{await errors}");
     }
 
     public static string RepositoryRoot()

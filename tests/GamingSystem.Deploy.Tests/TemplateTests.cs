@@ -251,6 +251,31 @@ public sealed partial class TemplateTests(DeploymentFixture deployment)
         Assert.False(Directory.Exists(Path.Combine(deployment.Folder, "unknown-out")));
     }
 
+    [Fact]
+    public async Task A_connection_string_given_to_the_apphost_becomes_a_secret_filled_from_a_noecho_parameter()
+    {
+        // The AppHost given an LLM endpoint (its key inside): the manifest has a secret parameter without a value.
+        const string key = "fake-key-for-this-test-0123456789";
+        var folder = Path.Combine(deployment.Folder, "llm");
+        var manifestPath = Path.Combine(folder, "aspire-manifest.json");
+        await DeploymentFixture.PublishManifestAsync(manifestPath, $"--ConnectionStrings:{GamingSystem.Contracts.ResourceNames.Llm}", $"Endpoint=https://llm.example.com/v1;Key={key};Model=m");
+        Assert.DoesNotContain(key, await File.ReadAllTextAsync(manifestPath), StringComparison.Ordinal);
+
+        var templatePath = await Task.Run(() => Synthesizer.Synthesize(manifestPath, null, Path.Combine(folder, "cdk.out")));
+        var text = await File.ReadAllTextAsync(templatePath);
+        Assert.DoesNotContain(key, text, StringComparison.Ordinal);
+        var template = JsonNode.Parse(text)!;
+        var parameter = template["Parameters"]![GamingStack.StackParameterName(GamingSystem.Contracts.ResourceNames.Llm)]!;
+        Assert.True(parameter["NoEcho"]!.GetValue<bool>());
+        var aiIntegration = template["Resources"]!.AsObject()
+            .Select(r => r.Value!)
+            .Where(r => r["Type"]!.GetValue<string>() == "AWS::ECS::TaskDefinition")
+            .Select(r => r["Properties"]!["ContainerDefinitions"]!.AsArray()[0]!)
+            .Single(c => c["Name"]!.GetValue<string>() == GamingSystem.Contracts.ResourceNames.AiIntegration);
+        Assert.Contains("ConnectionStrings__llm", Text(aiIntegration["Secrets"]!), StringComparison.Ordinal);
+        Assert.DoesNotContain("ConnectionStrings__llm", Text(aiIntegration["Environment"]!), StringComparison.Ordinal);
+    }
+
     internal static string Text(JsonNode node) => node.ToJsonString();
 
     /// <summary>A password-looking literal: 22+ letters and digits after a credential key.</summary>
