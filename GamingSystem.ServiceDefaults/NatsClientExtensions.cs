@@ -89,10 +89,13 @@ public static class NatsClientExtensions
 
     internal static NatsOpts CreateOptions(string connectionString, IServiceProvider services)
     {
-        var uri = new Uri(connectionString);
+        // A cluster's nodes may be listed (tls://user:pass@nats-0:4222,tls://user:pass@nats-1:4222): the client
+        // connects to any that answers; the credentials are those of the first.
+        var uris = connectionString.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(u => new Uri(u)).ToList();
+        var uri = uris[0];
         var opts = NatsOpts.Default with
         {
-            Url = $"{uri.Scheme}://{uri.Host}:{uri.Port}",
+            Url = string.Join(',', uris.Select(u => $"{u.Scheme}://{u.Host}:{u.Port}")),
             Name = services.GetService<IHostEnvironment>()?.ApplicationName ?? "gaming",
             LoggerFactory = services.GetRequiredService<ILoggerFactory>(),
             SerializerRegistry = ProtobufSerializerRegistry.Instance,
@@ -115,7 +118,9 @@ public static class NatsClientExtensions
                 TlsOpts = new NatsTlsOpts
                 {
                     Mode = TlsMode.Require,
-                    CaFile = services.GetService<IConfiguration>()?[ProcessSettings.TlsCaFile],
+                    CaFile = services.GetService<IConfiguration>() is { } configuration
+                        ? configuration[ProcessSettings.NatsTlsCaFile] ?? configuration[ProcessSettings.TlsCaFile]
+                        : null,
                 },
             };
         }

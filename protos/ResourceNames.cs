@@ -49,6 +49,12 @@ public static class ProcessSettings
     /// <summary>The CA certificate (PEM) that NATS and Redis clients verify the servers against when they use TLS.</summary>
     public const string TlsCaFile = "Tls:CaFile";
 
+    /// <summary>
+    /// The CA certificate (PEM) NATS clients alone verify the servers against, before <see cref="TlsCaFile"/>: in AWS
+    /// (deploy/) NATS has the cluster's own CA while ElastiCache has a publicly trusted certificate.
+    /// </summary>
+    public const string NatsTlsCaFile = "Tls:NatsCaFile";
+
     /// <summary>Whether the process creates and updates the JetStream streams (their owner does; nobody else may).</summary>
     public const string ManageEventStreams = "Messaging:Events:ManageStreams";
 

@@ -13,6 +13,12 @@ public sealed class EventOptions
     /// (event-bus) do so, and only its NATS identity may; on a bus without permissions any process may.
     /// </summary>
     public bool ManageStreams { get; set; } = true;
+
+    /// <summary>
+    /// On how many NATS nodes each stream is stored: 1 on a single server; the AWS deployment (deploy/) sets 3 for
+    /// its 3-node cluster.
+    /// </summary>
+    public int Replicas { get; set; } = 1;
 }
 
 /// <summary>How one durable consumer runs its handler.</summary>

@@ -21,8 +21,9 @@ internal sealed partial class EventStreams(INatsJSContext js, INatsConnection na
     private static readonly TimeSpan DeadLetterRetention = TimeSpan.FromDays(30);
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
 
-    public static StreamConfig ConfigFor(EventStreamContract stream) => new(stream.Name, stream.Subjects.ToArray())
+    public static StreamConfig ConfigFor(EventStreamContract stream, int replicas = 1) => new(stream.Name, stream.Subjects.ToArray())
     {
+        NumReplicas = replicas,
         Storage = StreamConfigStorage.File,
         Retention = StreamConfigRetention.Limits,
         Discard = StreamConfigDiscard.Old,
@@ -52,7 +53,7 @@ internal sealed partial class EventStreams(INatsJSContext js, INatsConnection na
                 await nats.ConnectAsync().ConfigureAwait(false);
                 foreach (var stream in EventContracts.Streams)
                 {
-                    await js.CreateOrUpdateStreamAsync(ConfigFor(stream), timeout.Token).ConfigureAwait(false);
+                    await js.CreateOrUpdateStreamAsync(ConfigFor(stream, options.Value.Replicas), timeout.Token).ConfigureAwait(false);
                 }
 
                 LogReady(EventContracts.Streams.Count);

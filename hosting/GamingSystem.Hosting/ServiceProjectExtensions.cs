@@ -1,5 +1,6 @@
 using System.Reflection;
 using Aspire.Hosting.ApplicationModel;
+using GamingSystem.Contracts;
 
 namespace Aspire.Hosting;
 
@@ -57,6 +58,12 @@ public static class ServiceProjectExtensions
     public static IResourceBuilder<ProjectResource> WithEventStreams(this IResourceBuilder<ProjectResource> builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        if (builder.ApplicationBuilder.ExecutionContext.IsPublishMode)
+        {
+            // The manifest says who owns the streams, so a deployment (deploy/) gives it the same permissions.
+            builder.WithEnvironment(ProcessSettings.AsEnvironmentVariable(ProcessSettings.ManageEventStreams), "true");
+        }
+
         return builder.WithAnnotation(new Security.EventStreamOwnerAnnotation(), ResourceAnnotationMutationBehavior.Replace);
     }
 
@@ -68,8 +75,17 @@ public static class ServiceProjectExtensions
     public static IResourceBuilder<ProjectResource> WithPlayerDelegation(this IResourceBuilder<ProjectResource> builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        if (builder.ApplicationBuilder.ExecutionContext.IsPublishMode)
+        {
+            // The manifest marks it, so a deployment (deploy/) gives it the signing key too.
+            builder.WithEnvironment(PlayerDelegationVariable, "true");
+        }
+
         return builder.WithAnnotation(new Security.PlayerDelegationAnnotation(), ResourceAnnotationMutationBehavior.Replace);
     }
+
+    /// <summary>In the manifest only: this project signs player ids itself (<see cref="WithPlayerDelegation"/>).</summary>
+    public const string PlayerDelegationVariable = "Messaging__PlayerDelegation";
 
     /// <summary>The runtime settings every service process gets by environment.</summary>
     internal static readonly IReadOnlyList<(string Variable, string Value)> RuntimeEnvironment =
