@@ -4,7 +4,7 @@ namespace GamingSystem.KnowledgeBase.Domain;
 
 /// <summary>
 /// The answer when no model does: the sentences of the retrieved passages that share the most terms with the
-/// question (at most three, in the passages' rank order), each marked with the passage it came from, [1], [2]...
+/// question (at most three, at least half as close as the closest, in the passages' rank order), each marked with the passage it came from, [1], [2]...
 /// It returns which passages it quoted, so only those are cited.
 /// </summary>
 public static class ExtractiveAnswer
@@ -20,9 +20,13 @@ public static class ExtractiveAnswer
         }
 
         var asked = TextAnalyzer.Terms(question).ToHashSet(StringComparer.Ordinal);
-        var best = passages
+        var sentences = passages
             .SelectMany((p, i) => Chunker.Sentences(p.Text).Select((s, j) => (Passage: i, Order: j, Sentence: s, Overlap: TextAnalyzer.Terms(s).Distinct().Count(asked.Contains))))
-            .Where(s => s.Overlap > 0)
+            .ToList();
+        var most = sentences.Count == 0 ? 0 : sentences.Max(s => s.Overlap);
+        // Only sentences at least half as close to the question as the closest: an answer, not a digest.
+        var best = sentences
+            .Where(s => s.Overlap > 0 && s.Overlap * 2 >= most)
             .OrderByDescending(s => s.Overlap).ThenBy(s => s.Passage).ThenBy(s => s.Order)
             .Take(MaxSentences)
             .OrderBy(s => s.Passage).ThenBy(s => s.Order)

@@ -31,7 +31,7 @@ public static class UtilityScorer
             Score(Action.Flee, ("threat x (1 - bravery)", threat * (1 - traits.Bravery), 1.0), ("safety x threat", needs.Safety * threat, 0.5)),
             Score(Action.Fight, ("threat x bravery", threat * traits.Bravery, 0.5 + (0.5 * traits.Aggression))),
             Score(Action.Explore, ("curiosity x (1 - most pressing need)", traits.Curiosity * (1 - mostPressing), 0.5)),
-            Score(Action.GoHome, ("away from home", awayFromHome ? 1 : 0, 0.3), ("rest, away", awayFromHome ? needs.Rest : 0, 0.3), ("night, away", awayFromHome && context.IsNight ? 1 : 0, 0.2)),
+            Score(Action.GoHome, ("away from home", awayFromHome ? 1 : 0, 0.3), ("rest, away", awayFromHome ? needs.Rest : 0, 0.4), ("night, away", awayFromHome && context.IsNight ? 1 : 0, 0.2)),
         };
 
         var ranked = scores.OrderByDescending(s => s.Score).ThenBy(s => (int)s.Action).ToList();
