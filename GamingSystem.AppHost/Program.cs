@@ -92,6 +92,25 @@ var bodyBroker = builder.AddService<Projects.BodyBrokerIntegration>(ResourceName
 // The router's "quests", "accept <quest>" and "buy <offer>" commands go to these two.
 router.WithReference(questSystem).WithReference(bodyBroker);
 
+// NPCs: explainable utility decisions, needs that decay with each game hour's tick, dialogue in persona (AI-backed).
+var npcBehavior = builder.AddService<Projects.NpcBehavior>(ResourceNames.NpcBehavior)
+    .WithReference(nats).WaitFor(nats).WaitFor(eventBus)
+    .WithReference(redis).WaitFor(redis)
+    .WithReference(aiRouter);
+
+// Players' story arcs: beats with 2-4 choices and the history; the text through ai-router, streamed from ai-integration.
+var storyTeller = builder.AddService<Projects.StoryTeller>(ResourceNames.StoryTeller)
+    .WithReference(nats).WaitFor(nats)
+    .WithReference(redis).WaitFor(redis)
+    .WithReference(aiRouter)
+    .WithReference(aiIntegration);
+
+// The lore as BM25-ranked passages in Redis, seeded from the bundled lore; answers through ai-router, with citations.
+var knowledgeBase = builder.AddService<Projects.KnowledgeBase>(ResourceNames.KnowledgeBase)
+    .WithReference(nats).WaitFor(nats)
+    .WithReference(redis).WaitFor(redis)
+    .WithReference(aiRouter);
+
 // http://localhost:8000 unless overridden (--Gateway:Port 8001); the test host picks a random port instead.
 builder.AddService<Projects.Gateway>(ResourceNames.Gateway, port: builder.Configuration.GetValue("Gateway:Port", 8000))
     .WithExternalHttpEndpoints()
@@ -110,7 +129,10 @@ builder.AddService<Projects.Gateway>(ResourceNames.Gateway, port: builder.Config
     .WithReference(aiIntegration).WaitFor(aiIntegration)
     .WithReference(aiRouter).WaitFor(aiRouter)
     .WithReference(questSystem).WaitFor(questSystem)
-    .WithReference(bodyBroker).WaitFor(bodyBroker);
+    .WithReference(bodyBroker).WaitFor(bodyBroker)
+    .WithReference(npcBehavior).WaitFor(npcBehavior)
+    .WithReference(storyTeller).WaitFor(storyTeller)
+    .WithReference(knowledgeBase).WaitFor(knowledgeBase);
 
 // --Monitoring true: Debian's Prometheus scrapes every service's /metrics and evaluates deploy/prometheus/alerts.yml;
 // its UI (alerts, queries) is linked from the dashboard.

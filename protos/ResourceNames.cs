@@ -22,6 +22,9 @@ public static class ResourceNames
     public const string AiRouter = "ai-router";
     public const string QuestSystem = "quest-system";
     public const string BodyBrokerIntegration = "body-broker-integration";
+    public const string NpcBehavior = "npc-behavior";
+    public const string StoryTeller = "story-teller";
+    public const string KnowledgeBase = "knowledge-base";
 
     /// <summary>The optional OpenAI-compatible endpoint ai-integration uses (<c>ConnectionStrings:llm</c>).</summary>
     public const string Llm = "llm";
