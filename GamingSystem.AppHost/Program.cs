@@ -74,6 +74,21 @@ var router = builder.AddService<Projects.Router>(ResourceNames.Router)
     .WithReference(capabilityRegistry).WaitFor(capabilityRegistry)
     .WithReference(payment);
 
+// Client quality recommendations with hysteresis, and the server's mode derived from every service's NATS micro
+// stats, which only it may request; AI-backed services ask it whether to skip AI (survival).
+var performanceMode = builder.AddService<Projects.PerformanceMode>(ResourceNames.PerformanceMode)
+    .WithServiceStats()
+    .WithReference(nats).WaitFor(nats)
+    .WithReference(redis).WaitFor(redis);
+
+// Localised strings with CLDR plurals (catalogues shipped, overrides in Redis), trigram language detection, and
+// machine translation through ai-router with a glossary fallback.
+var languageSystem = builder.AddService<Projects.LanguageSystem>(ResourceNames.LanguageSystem)
+    .WithReference(nats).WaitFor(nats)
+    .WithReference(redis).WaitFor(redis)
+    .WithReference(aiRouter)
+    .WithReference(performanceMode);
+
 // http://localhost:8000 unless overridden (--Gateway:Port 8001); the test host picks a random port instead.
 builder.AddService<Projects.Gateway>(ResourceNames.Gateway, port: builder.Configuration.GetValue("Gateway:Port", 8000))
     .WithExternalHttpEndpoints()
@@ -90,6 +105,8 @@ builder.AddService<Projects.Gateway>(ResourceNames.Gateway, port: builder.Config
     .WithReference(stateManager).WaitFor(stateManager)
     .WithReference(settings).WaitFor(settings)
     .WithReference(aiIntegration).WaitFor(aiIntegration)
-    .WithReference(aiRouter).WaitFor(aiRouter);
+    .WithReference(aiRouter).WaitFor(aiRouter)
+    .WithReference(languageSystem).WaitFor(languageSystem)
+    .WithReference(performanceMode).WaitFor(performanceMode);
 
 builder.Build().Run();

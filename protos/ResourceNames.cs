@@ -20,6 +20,8 @@ public static class ResourceNames
     public const string Orchestration = "orchestration";
     public const string AiIntegration = "ai-integration";
     public const string AiRouter = "ai-router";
+    public const string LanguageSystem = "language-system";
+    public const string PerformanceMode = "performance-mode";
 
     /// <summary>The optional OpenAI-compatible endpoint ai-integration uses (<c>ConnectionStrings:llm</c>).</summary>
     public const string Llm = "llm";
