@@ -57,7 +57,7 @@ public class SystemFixture : IAsyncLifetime
         _app = await appHost.BuildAsync(timeout.Token);
         await _app.StartAsync(timeout.Token);
 
-        foreach (var resource in new[] { ResourceNames.Nats, ResourceNames.Redis, ResourceNames.EventBus, ResourceNames.Auth, ResourceNames.ModelManagement, ResourceNames.StateManager, ResourceNames.Settings, ResourceNames.CapabilityRegistry, ResourceNames.Router, ResourceNames.Payment, ResourceNames.Orchestration, ResourceNames.AiIntegration, ResourceNames.AiRouter, ResourceNames.Gateway })
+        foreach (var resource in new[] { ResourceNames.Nats, ResourceNames.Redis, ResourceNames.EventBus, ResourceNames.Auth, ResourceNames.ModelManagement, ResourceNames.StateManager, ResourceNames.Settings, ResourceNames.CapabilityRegistry, ResourceNames.Router, ResourceNames.Payment, ResourceNames.Orchestration, ResourceNames.AiIntegration, ResourceNames.AiRouter, ResourceNames.PerformanceMode, ResourceNames.LanguageSystem, ResourceNames.Gateway })
         {
             await WaitHealthyAsync(resource, timeout.Token);
         }

@@ -95,7 +95,8 @@ public sealed partial class StatsSampler(INatsConnection nats, IOptions<ModeOpti
             }
         }
 
-        return new InstanceCounters(stats.Name, stats.Id, requests, errors, serverErrors, timeNs);
+        // Named as the AppHost names it (language-system), not as NATS micro does (language_system).
+        return new InstanceCounters(stats.Name.Replace('_', '-'), stats.Id, requests, errors, serverErrors, timeNs);
     }
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "Server mode is now {Mode}: {Reason}")]
