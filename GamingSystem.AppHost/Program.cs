@@ -73,12 +73,28 @@ var router = builder.AddService<Projects.Router>(ResourceNames.Router)
     .WithReference(capabilityRegistry).WaitFor(capabilityRegistry)
     .WithReference(payment);
 
+// Client quality recommendations with hysteresis, and the server's mode derived from every service's NATS micro
+// stats, which only it may request; AI-backed services ask it whether to skip AI (survival).
+var performanceMode = builder.AddService<Projects.PerformanceMode>(ResourceNames.PerformanceMode)
+    .WithServiceStats()
+    .WithReference(nats).WaitFor(nats)
+    .WithReference(redis).WaitFor(redis);
+
+// Localised strings with CLDR plurals (catalogues shipped, overrides in Redis), trigram language detection, and
+// machine translation through ai-router with a glossary fallback.
+var languageSystem = builder.AddService<Projects.LanguageSystem>(ResourceNames.LanguageSystem)
+    .WithReference(nats).WaitFor(nats)
+    .WithReference(redis).WaitFor(redis)
+    .WithReference(aiRouter)
+    .WithReference(performanceMode);
+
 // Quests: AI-written text over generated objectives; the reward credited through payment once per quest.
 var questSystem = builder.AddService<Projects.QuestSystem>(ResourceNames.QuestSystem)
     .WithReference(nats).WaitFor(nats).WaitFor(eventBus)
     .WithReference(redis).WaitFor(redis)
     .WithReference(payment).WaitFor(payment)
-    .WithReference(aiRouter);
+    .WithReference(aiRouter)
+    .WithReference(performanceMode);
 
 // player-onboarding's last step gives the new player a starter quest.
 orchestration.WithReference(questSystem).WaitFor(questSystem);
@@ -89,27 +105,31 @@ var bodyBroker = builder.AddService<Projects.BodyBrokerIntegration>(ResourceName
     .WithReference(redis).WaitFor(redis)
     .WithReference(payment).WaitFor(payment);
 
-// The router's "quests", "accept <quest>" and "buy <offer>" commands go to these two.
-router.WithReference(questSystem).WithReference(bodyBroker);
 
 // NPCs: explainable utility decisions, needs that decay with each game hour's tick, dialogue in persona (AI-backed).
 var npcBehavior = builder.AddService<Projects.NpcBehavior>(ResourceNames.NpcBehavior)
     .WithReference(nats).WaitFor(nats).WaitFor(eventBus)
     .WithReference(redis).WaitFor(redis)
-    .WithReference(aiRouter);
+    .WithReference(aiRouter)
+    .WithReference(performanceMode);
 
 // Players' story arcs: beats with 2-4 choices and the history; the text through ai-router, streamed from ai-integration.
 var storyTeller = builder.AddService<Projects.StoryTeller>(ResourceNames.StoryTeller)
     .WithReference(nats).WaitFor(nats)
     .WithReference(redis).WaitFor(redis)
     .WithReference(aiRouter)
+    .WithReference(performanceMode)
     .WithReference(aiIntegration);
 
 // The lore as BM25-ranked passages in Redis, seeded from the bundled lore; answers through ai-router, with citations.
 var knowledgeBase = builder.AddService<Projects.KnowledgeBase>(ResourceNames.KnowledgeBase)
     .WithReference(nats).WaitFor(nats)
     .WithReference(redis).WaitFor(redis)
-    .WithReference(aiRouter);
+    .WithReference(aiRouter)
+    .WithReference(performanceMode);
+
+// The services the router's commands go to ("quests", "accept", "buy", "talk").
+router.WithReference(questSystem).WithReference(bodyBroker).WithReference(npcBehavior);
 
 // http://localhost:8000 unless overridden (--Gateway:Port 8001); the test host picks a random port instead.
 builder.AddService<Projects.Gateway>(ResourceNames.Gateway, port: builder.Configuration.GetValue("Gateway:Port", 8000))
@@ -132,7 +152,9 @@ builder.AddService<Projects.Gateway>(ResourceNames.Gateway, port: builder.Config
     .WithReference(bodyBroker).WaitFor(bodyBroker)
     .WithReference(npcBehavior).WaitFor(npcBehavior)
     .WithReference(storyTeller).WaitFor(storyTeller)
-    .WithReference(knowledgeBase).WaitFor(knowledgeBase);
+    .WithReference(knowledgeBase).WaitFor(knowledgeBase)
+    .WithReference(languageSystem).WaitFor(languageSystem)
+    .WithReference(performanceMode).WaitFor(performanceMode);
 
 // --Monitoring true: Debian's Prometheus scrapes every service's /metrics and evaluates deploy/prometheus/alerts.yml;
 // its UI (alerts, queries) is linked from the dashboard.

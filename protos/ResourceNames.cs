@@ -25,6 +25,8 @@ public static class ResourceNames
     public const string NpcBehavior = "npc-behavior";
     public const string StoryTeller = "story-teller";
     public const string KnowledgeBase = "knowledge-base";
+    public const string LanguageSystem = "language-system";
+    public const string PerformanceMode = "performance-mode";
 
     /// <summary>The optional OpenAI-compatible endpoint ai-integration uses (<c>ConnectionStrings:llm</c>).</summary>
     public const string Llm = "llm";

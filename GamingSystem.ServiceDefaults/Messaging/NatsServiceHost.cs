@@ -37,6 +37,8 @@ internal sealed partial class NatsServiceHost(
     private readonly CallReplies _replies = new(nats, logger);
     private readonly CallerProofs _proofs = services.GetRequiredService<CallerProofs>();
     private readonly WaitingBytes _waitingBytes = new(registration.MaxWaitingBytes);
+    // Per endpoint (method) name: the real timings and server errors that $SRV.STATS reports in each endpoint's data.
+    private readonly Dictionary<string, EndpointLoad> _loads = registration.Service.Methods.ToDictionary(m => m.Name, _ => new EndpointLoad());
     private INatsSvcServer? _server;
     // Requests running or waiting for a slot; above MaxConcurrency the difference is the waiters.
     private int _inFlight;
@@ -54,6 +56,9 @@ internal sealed partial class NatsServiceHost(
                 Description = $"{service.FullName} ({service.File.Name})",
                 QueueGroup = queueGroup,
                 Metadata = new Dictionary<string, string> { ["proto.service"] = service.FullName },
+                StatsHandler = endpoint => service.Methods.FirstOrDefault(m => ServiceSubjects.ToSnakeCase(m.Name) == endpoint.Name) is { } method
+                    ? _loads[method.Name].ToJson()
+                    : new System.Text.Json.Nodes.JsonObject(),
             },
             cancellationToken).ConfigureAwait(false);
 
@@ -138,6 +143,7 @@ internal sealed partial class NatsServiceHost(
 
     private ValueTask DispatchAsync(NatsSvcMsg<IMessage> msg, MethodDescriptor method, BoundMethod handler)
     {
+        var received = time.GetTimestamp();
         var inFlight = Interlocked.Increment(ref _inFlight);
         var waits = inFlight > registration.MaxConcurrency;
         if (_draining.IsCancellationRequested
@@ -151,12 +157,13 @@ internal sealed partial class NatsServiceHost(
 
         // Runs inline until the handler's first real await, which is where concurrency pays: a handler that
         // completes synchronously costs no thread-pool hop, and one awaiting Redis frees the loop at once.
-        _ = ProcessAsync(msg, method, handler, waitForSlot: waits);
+        _ = ProcessAsync(msg, method, handler, waitForSlot: waits, received);
         return ValueTask.CompletedTask;
     }
 
     private async Task RefuseAsync(NatsSvcMsg<IMessage> msg, MethodDescriptor method, bool full)
     {
+        _loads[method.Name].Record(TimeSpan.Zero, Contracts.Common.V1.ErrorCode.Unavailable);
         MessagingTelemetry.ServerRefused.Add(1, new KeyValuePair<string, object?>("reason", full ? "full" : "stopping"));
         var error = ServiceException.Unavailable(full
             ? $"{_serviceName} is at capacity ({registration.MaxConcurrency} running, {registration.MaxWaiting} or {registration.MaxWaitingBytes} bytes waiting); retry shortly"
@@ -166,7 +173,7 @@ internal sealed partial class NatsServiceHost(
         await _replies.ReplyErrorAsync(msg, error).ConfigureAwait(false);
     }
 
-    private async Task ProcessAsync(NatsSvcMsg<IMessage> msg, MethodDescriptor method, BoundMethod handler, bool waitForSlot)
+    private async Task ProcessAsync(NatsSvcMsg<IMessage> msg, MethodDescriptor method, BoundMethod handler, bool waitForSlot, long received)
     {
         if (waitForSlot)
         {
@@ -272,6 +279,7 @@ internal sealed partial class NatsServiceHost(
         finally
         {
             MessagingTelemetry.ServerInFlight.Add(-1);
+            _loads[method.Name].Record(time.GetElapsedTime(received), code);
             MessagingTelemetry.ServerDuration.Record(
                 time.GetElapsedTime(started).TotalSeconds,
                 new("rpc.service", _serviceName),

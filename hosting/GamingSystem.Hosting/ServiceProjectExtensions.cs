@@ -93,6 +93,15 @@ public static class ServiceProjectExtensions
         ("DOTNET_TC_CallCountThreshold", "1000"),
         ("DOTNET_EnableWriteXorExecute", "0"),
     ];
+    /// <summary>
+    /// Lets this project ask every NATS micro service for its stats (<c>$SRV.STATS</c>: requests, errors and timings
+    /// per endpoint), to judge the system's load. Only that request: it cannot PING, INFO or call the services.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithServiceStats(this IResourceBuilder<ProjectResource> builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return builder.WithAnnotation(new Security.ServiceStatsReaderAnnotation(), ResourceAnnotationMutationBehavior.Replace);
+    }
 
     /// <summary>The project's apphost executable in its default output folder, built in the AppHost's configuration.</summary>
     internal static string? BuiltExecutable(string projectPath, Assembly? appHostAssembly)

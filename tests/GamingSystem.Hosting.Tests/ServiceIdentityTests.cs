@@ -67,6 +67,16 @@ public sealed class ServiceIdentityTests : IDisposable
     }
 
     [Fact]
+    public void Only_a_stats_reader_may_request_the_services_stats_and_nothing_else_of_discovery()
+    {
+        var reader = BusPermissions.For(ResourceNames.PerformanceMode, [ResourceNames.Nats, ResourceNames.Redis], publiclyExposed: false, ownsEventStreams: false, readsServiceStats: true);
+        var other = BusPermissions.For(ResourceNames.Settings, [ResourceNames.Nats], publiclyExposed: false, ownsEventStreams: false);
+
+        Assert.Equal(["$SRV.STATS"], reader.Publish.Where(subject => subject.StartsWith("$SRV", StringComparison.Ordinal)));
+        Assert.DoesNotContain(other.Publish, subject => subject.StartsWith("$SRV", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task The_model_gives_each_project_its_own_users_and_nats_server_accepts_the_configuration()
     {
         var builder = DistributedApplication.CreateBuilder();

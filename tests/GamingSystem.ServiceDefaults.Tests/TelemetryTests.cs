@@ -269,6 +269,39 @@ public sealed class TelemetryTests(NatsServerFixture nats)
         Assert.DoesNotContain(probe.Calls, c => c.Key == "waiting");
     }
 
+    [Fact]
+    public async Task The_stats_data_of_an_endpoint_times_each_request_to_its_reply_and_counts_server_errors_apart()
+    {
+        using var service = Build();
+        await service.StartAsync();
+        var client = service.Services.GetRequiredService<ServiceClient>();
+        try
+        {
+            await client.RequestAsync<GetResponse>(Get, new GetRequest { Key = "wait" });
+            await client.RequestAsync<GetResponse>(Get, new GetRequest { Key = "wait" });
+            await Assert.ThrowsAsync<ServiceException>(() => client.RequestAsync<GetResponse>(Get, new GetRequest { Key = "missing" }));
+            await Assert.ThrowsAsync<ServiceException>(() => client.RequestAsync<GetResponse>(Get, new GetRequest { Key = "boom" }));
+
+            var connection = service.Services.GetRequiredService<INatsConnection>();
+            var reply = await connection.RequestAsync<string>("$SRV.STATS.state_manager", replyOpts: new NatsSubOpts { Timeout = TimeSpan.FromSeconds(5) });
+            using var stats = JsonDocument.Parse(reply.Data!);
+            var get = stats.RootElement.GetProperty("endpoints").EnumerateArray().Single(e => e.GetProperty("name").GetString() == "get");
+            var data = get.GetProperty("data");
+
+            Assert.Equal(4, data.GetProperty(EndpointLoad.CompletedField).GetInt64());
+            Assert.Equal(1, data.GetProperty(EndpointLoad.ServerErrorsField).GetInt64());
+            Assert.Equal(2, get.GetProperty("num_errors").GetInt64());
+            // Two requests of 300 ms each (a timer may fire a little early).
+            Assert.InRange(data.GetProperty(EndpointLoad.TotalTimeField).GetInt64(), 550_000_000, 60_000_000_000);
+            // What NATS.Client.Services itself measures: only the hand-over, which is why the data is there.
+            Assert.True(get.GetProperty("processing_time").GetInt64() < 300_000_000, get.ToString());
+        }
+        finally
+        {
+            await service.StopAsync();
+        }
+    }
+
     private IHost Build(CapturedLogs? logs = null, Action<NatsServiceBuilder>? limits = null)
     {
         var builder = Host.CreateApplicationBuilder();

@@ -13,6 +13,12 @@ public sealed record BusPermissions(IReadOnlyList<string> Publish, IReadOnlyList
     /// <summary>NATS micro discovery ($SRV.PING, $SRV.INFO.&lt;name&gt;, ...), which every service answers.</summary>
     public const string Discovery = "$SRV.>";
 
+    /// <summary>
+    /// The request every NATS micro service answers with its endpoints' counters and timings. Only a process marked
+    /// <c>WithServiceStats</c> may send it: the stats name every endpoint and its last error, which is reconnaissance.
+    /// </summary>
+    public const string ServiceStats = "$SRV.STATS";
+
     /// <summary>The prefix of every reply inbox; a process's own are <c>_INBOX.&lt;its name&gt;.&gt;</c>.</summary>
     public const string InboxPrefix = "_INBOX";
 
@@ -23,7 +29,8 @@ public sealed record BusPermissions(IReadOnlyList<string> Publish, IReadOnlyList
     /// <param name="referencedResources">The resources it references in the app model; the services among them become calls it may make.</param>
     /// <param name="publiclyExposed">It has external endpoints: it may call only what the HTTP API exposes.</param>
     /// <param name="ownsEventStreams">It owns the JetStream streams (event-bus): their API, every event and dead letter.</param>
-    public static BusPermissions For(string resourceName, IEnumerable<string> referencedResources, bool publiclyExposed, bool ownsEventStreams)
+    /// <param name="readsServiceStats">It watches the services' load (performance-mode): it may request <see cref="ServiceStats"/>, nothing more of discovery.</param>
+    public static BusPermissions For(string resourceName, IEnumerable<string> referencedResources, bool publiclyExposed, bool ownsEventStreams, bool readsServiceStats = false)
     {
         ArgumentException.ThrowIfNullOrEmpty(resourceName);
         ArgumentNullException.ThrowIfNull(referencedResources);
@@ -68,6 +75,11 @@ public sealed record BusPermissions(IReadOnlyList<string> Publish, IReadOnlyList
             {
                 publish.Add(ServiceSubjects.Wildcard(target));
             }
+        }
+
+        if (readsServiceStats)
+        {
+            publish.Add(ServiceStats);
         }
 
         if (ownsEventStreams)

@@ -56,10 +56,11 @@ internal sealed class ServiceIdentities : IDistributedApplicationEventingSubscri
 
             var publiclyExposed = project.Annotations.OfType<EndpointAnnotation>().Any(endpoint => endpoint.IsExternal);
             var ownsStreams = project.Annotations.OfType<EventStreamOwnerAnnotation>().Any();
+            var readsStats = project.Annotations.OfType<ServiceStatsReaderAnnotation>().Any();
             var natsUser = nats is null ? null : new NatsUser(
                 project.Name,
                 NewPassword(),
-                BusPermissions.For(project.Name, references.Select(r => r.Name), publiclyExposed, ownsStreams));
+                BusPermissions.For(project.Name, references.Select(r => r.Name), publiclyExposed, ownsStreams, readsStats));
             var redisUser = redis is null ? null : new RedisUser(project.Name, NewPassword(), RedisUser.KeyPatternOf(project.Name));
             if (natsUser is not null)
             {
@@ -170,6 +171,9 @@ internal sealed record RedisUser(string Name, string Password, string KeyPattern
 
 /// <summary>Marks the project that owns the JetStream streams (see <c>WithEventStreams</c>).</summary>
 internal sealed class EventStreamOwnerAnnotation : IResourceAnnotation;
+
+/// <summary>Marks the project that may ask every service for its stats (see <c>WithServiceStats</c>).</summary>
+internal sealed class ServiceStatsReaderAnnotation : IResourceAnnotation;
 
 /// <summary>Marks a project that acts for players on its own, after their call ended (see <c>WithPlayerDelegation</c>).</summary>
 internal sealed class PlayerDelegationAnnotation : IResourceAnnotation;
