@@ -88,6 +88,33 @@ var languageSystem = builder.AddService<Projects.LanguageSystem>(ResourceNames.L
     .WithReference(aiRouter)
     .WithReference(performanceMode);
 
+// The map of Varrow (seeded at first start) and where each player is; moves and region changes are world events.
+var worldState = builder.AddService<Projects.WorldState>(ResourceNames.WorldState)
+    .WithReference(nats).WaitFor(nats).WaitFor(eventBus)
+    .WithReference(redis).WaitFor(redis);
+
+// The game clock, persisted; of its replicas, the holder of a lease publishes evt.time.tick each game hour.
+var timeManager = builder.AddService<Projects.TimeManager>(ResourceNames.TimeManager)
+    .WithReference(nats).WaitFor(nats).WaitFor(eventBus)
+    .WithReference(redis).WaitFor(redis);
+
+// Each region's weather: a seeded Markov chain per climate, one step per tick.
+var weatherManager = builder.AddService<Projects.WeatherManager>(ResourceNames.WeatherManager)
+    .WithReference(nats).WaitFor(nats).WaitFor(eventBus)
+    .WithReference(redis).WaitFor(redis)
+    .WithReference(worldState).WaitFor(worldState)
+    .WithReference(timeManager);
+
+// A paragraph about a region now (AI-backed), cached until the region, its weather, the day phase or its events change.
+var environmentalNarrative = builder.AddService<Projects.EnvironmentalNarrative>(ResourceNames.EnvironmentalNarrative)
+    .WithReference(nats).WaitFor(nats).WaitFor(eventBus)
+    .WithReference(redis).WaitFor(redis)
+    .WithReference(worldState)
+    .WithReference(weatherManager)
+    .WithReference(timeManager)
+    .WithReference(aiRouter)
+    .WithReference(performanceMode);
+
 // Quests: AI-written text over generated objectives; the reward credited through payment once per quest.
 var questSystem = builder.AddService<Projects.QuestSystem>(ResourceNames.QuestSystem)
     .WithReference(nats).WaitFor(nats).WaitFor(eventBus)
@@ -129,7 +156,11 @@ var knowledgeBase = builder.AddService<Projects.KnowledgeBase>(ResourceNames.Kno
     .WithReference(performanceMode);
 
 // The services the router's commands go to ("quests", "accept", "buy", "talk").
-router.WithReference(questSystem).WithReference(bodyBroker).WithReference(npcBehavior);
+router.WithReference(questSystem).WithReference(bodyBroker).WithReference(npcBehavior)
+    .WithReference(worldState).WithReference(weatherManager).WithReference(timeManager);
+
+// The live feed asks world-state where its player is, to send the world events of their region.
+eventBus.WithReference(worldState);
 
 // http://localhost:8000 unless overridden (--Gateway:Port 8001); the test host picks a random port instead.
 builder.AddService<Projects.Gateway>(ResourceNames.Gateway, port: builder.Configuration.GetValue("Gateway:Port", 8000))
@@ -154,7 +185,11 @@ builder.AddService<Projects.Gateway>(ResourceNames.Gateway, port: builder.Config
     .WithReference(storyTeller).WaitFor(storyTeller)
     .WithReference(knowledgeBase).WaitFor(knowledgeBase)
     .WithReference(languageSystem).WaitFor(languageSystem)
-    .WithReference(performanceMode).WaitFor(performanceMode);
+    .WithReference(performanceMode).WaitFor(performanceMode)
+    .WithReference(worldState).WaitFor(worldState)
+    .WithReference(timeManager).WaitFor(timeManager)
+    .WithReference(weatherManager).WaitFor(weatherManager)
+    .WithReference(environmentalNarrative).WaitFor(environmentalNarrative);
 
 // --Monitoring true: Debian's Prometheus scrapes every service's /metrics and evaluates deploy/prometheus/alerts.yml;
 // its UI (alerts, queries) is linked from the dashboard.

@@ -48,6 +48,7 @@ public static class TelemetryExtensions
                 .AddNatsClientInstrumentation()
                 .AddMeter(MessagingTelemetry.MeterName))
             .WithTracing(tracing => tracing
+                .SetSampler(new ParentBasedSampler(new GamingSystem.ServiceDefaults.ChatterSampler()))
                 .AddSource(builder.Environment.ApplicationName)
                 .AddAspNetCoreInstrumentation(options =>
                     // Health probes arrive every few seconds; tracing them buries real requests.

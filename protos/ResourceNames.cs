@@ -27,6 +27,10 @@ public static class ResourceNames
     public const string KnowledgeBase = "knowledge-base";
     public const string LanguageSystem = "language-system";
     public const string PerformanceMode = "performance-mode";
+    public const string WorldState = "world-state";
+    public const string TimeManager = "time-manager";
+    public const string WeatherManager = "weather-manager";
+    public const string EnvironmentalNarrative = "environmental-narrative";
 
     /// <summary>The optional OpenAI-compatible endpoint ai-integration uses (<c>ConnectionStrings:llm</c>).</summary>
     public const string Llm = "llm";

@@ -1,3 +1,4 @@
+using GamingSystem.Contracts.Common.V1;
 using Google.Protobuf.Reflection;
 using NATS.Client.Core;
 
@@ -69,6 +70,17 @@ public sealed class CallContext : IDisposable
     internal string? CallerProof => Header(MessagingHeaders.CallerProof);
 
     public string? IdempotencyKey => Header(MessagingHeaders.IdempotencyKey);
+
+    /// <summary>
+    /// The player the gateway authenticated, for a method that acts on the caller's own data; UNAUTHENTICATED
+    /// naming <paramref name="what"/> (e.g. "a location") when the call carries no player.
+    /// </summary>
+    public string RequirePlayer(string what) => PlayerId is { Length: > 0 } player
+        ? player
+        : throw new ServiceException(
+            ErrorCode.Unauthenticated,
+            $"no player: {what} is the calling player's, named by the {MessagingHeaders.PlayerId} header the gateway sets");
+
 
     public bool DeadlinePassed => _time.GetUtcNow() >= Deadline;
 

@@ -9,8 +9,8 @@ namespace GamingSystem.IntegrationTests;
 /// The monitoring that proves itself: the AppHost's Prometheus (--Monitoring true) scrapes every service's own
 /// metrics, holds deploy/prometheus/alerts.yml, and a service that hangs fires ServiceDown, which resolves when it runs again.
 /// </summary>
-[Collection(SystemCollection.Name)]
-public sealed class MonitoringTests(SystemFixture system, ITestOutputHelper output)
+[Collection(TlsSystemCollection.Name)]
+public sealed class MonitoringTests(TlsSystemFixture system, ITestOutputHelper output)
 {
     private static readonly TimeSpan AlertDeadline = TimeSpan.FromSeconds(60);
 

@@ -81,6 +81,37 @@ public sealed class RouterTests(SystemFixture system) : IAsyncLifetime
         Assert.Equal(9, body["routes"]!.AsArray().Count);
     }
 
+    [Fact]
+    public async Task The_world_commands_look_go_weather_and_time_work_end_to_end_through_the_gateway()
+    {
+        var api = new StateApi(system.Gateway);
+        var (token, _) = await api.NewPlayerAsync();
+
+        async Task<JsonObject> CommandAsync(string text)
+        {
+            var (status, body) = await api.SendAsync(HttpMethod.Post, "/api/v1/commands", new JsonObject { ["text"] = text }.ToJsonString(), token: token);
+            Assert.True(status == HttpStatusCode.OK, $"{text}: {(int)status} {body}");
+            return body;
+        }
+
+        var look = await CommandAsync("look");
+        var go = await CommandAsync("go saltmoor");
+        var lookAgain = await CommandAsync("look");
+        var weatherHere = await CommandAsync("weather");
+        var weatherThere = await CommandAsync("weather quill");
+        var time = await CommandAsync("time");
+        var (tooFar, refused) = await api.SendAsync(HttpMethod.Post, "/api/v1/commands", """{"text":"go glass-waste"}""", token: token);
+
+        Assert.Equal("You are in emberly.", look["reply"]!.GetValue<string>());
+        Assert.Equal(("You travel to saltmoor.", "gaming.world_state.v1.WorldState.MovePlayer"), (go["reply"]!.GetValue<string>(), go["routedTo"]!.GetValue<string>()));
+        Assert.Equal("You are in saltmoor.", lookAgain["reply"]!.GetValue<string>());
+        Assert.StartsWith("saltmoor: CONDITION_", weatherHere["reply"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal("quill", weatherThere["result"]!["regionId"]!.GetValue<string>());
+        Assert.Matches(@"^Day \d+, \d+:\d+ \(DAY_PHASE_[A-Z]+\)\.$", time["reply"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.Conflict, tooFar);
+        Assert.Contains("saltmoor", refused["detail"]!.GetValue<string>());
+    }
+
     private Task<DispatchResponse> DispatchAsync(string text) =>
         _bus.Services.RequestAsync<DispatchResponse>(
             ContractRegistry.Router.FindMethodByName("Dispatch"), new DispatchRequest { Text = text }, new CallOptions { PlayerId = "router-player" });

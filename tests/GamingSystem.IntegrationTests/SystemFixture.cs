@@ -14,8 +14,8 @@ public class SystemFixture : IAsyncLifetime
     private DistributedApplication? _app;
     private FakeOpenAiServer? _llm;
 
-    /// <summary>The AppHost's command line: with Prometheus and its alert rules (MonitoringTests).</summary>
-    protected virtual string[] Arguments => ["--Monitoring", "true"];
+    /// <summary>The AppHost's command line: the system as F5 starts it (its idle memory is FootprintTests').</summary>
+    protected virtual string[] Arguments => [];
 
     public DistributedApplication App => _app ?? throw new InvalidOperationException("The system is not started.");
 
@@ -188,10 +188,13 @@ public class SystemFixture : IAsyncLifetime
     }
 }
 
-/// <summary>The same system with NATS and Redis speaking TLS only (<c>--Tls true</c>).</summary>
+/// <summary>
+/// The same system with NATS and Redis speaking TLS only (<c>--Tls true</c>), and with Prometheus and its alert
+/// rules (<c>--Monitoring true</c>, MonitoringTests): both options on, so the suite boots one more system, not two.
+/// </summary>
 public sealed class TlsSystemFixture : SystemFixture
 {
-    protected override string[] Arguments => ["--Tls", "true"];
+    protected override string[] Arguments => ["--Tls", "true", "--Monitoring", "true"];
 }
 
 [CollectionDefinition(Name)]
