@@ -54,7 +54,7 @@ public sealed class ManifestTests : IAsyncLifetime
     [Fact]
     public void Every_service_is_a_project_whose_references_are_expressions()
     {
-        string[] projects = [ResourceNames.Auth, ResourceNames.EventBus, ResourceNames.ModelManagement, ResourceNames.Settings, ResourceNames.AiIntegration, ResourceNames.AiRouter, ResourceNames.StateManager, ResourceNames.CapabilityRegistry, ResourceNames.Router, ResourceNames.Payment, ResourceNames.Orchestration, ResourceNames.QuestSystem, ResourceNames.BodyBrokerIntegration, ResourceNames.NpcBehavior, ResourceNames.StoryTeller, ResourceNames.KnowledgeBase, ResourceNames.PerformanceMode, ResourceNames.LanguageSystem, ResourceNames.Gateway];
+        string[] projects = [ResourceNames.Auth, ResourceNames.EventBus, ResourceNames.ModelManagement, ResourceNames.Settings, ResourceNames.AiIntegration, ResourceNames.AiRouter, ResourceNames.StateManager, ResourceNames.CapabilityRegistry, ResourceNames.Router, ResourceNames.Payment, ResourceNames.Orchestration, ResourceNames.QuestSystem, ResourceNames.BodyBrokerIntegration, ResourceNames.NpcBehavior, ResourceNames.StoryTeller, ResourceNames.KnowledgeBase, ResourceNames.PerformanceMode, ResourceNames.LanguageSystem, ResourceNames.WorldState, ResourceNames.TimeManager, ResourceNames.WeatherManager, ResourceNames.EnvironmentalNarrative, ResourceNames.Gateway];
         Assert.Equal(projects.Order(), _resources.Where(r => r.Value!["type"]!.GetValue<string>() == "project.v0").Select(r => r.Key).Order());
 
         foreach (var project in projects)

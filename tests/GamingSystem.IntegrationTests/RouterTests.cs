@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using GamingSystem.Contracts;
 using GamingSystem.Contracts.Common.V1;
+using GamingSystem.Contracts.NpcBehavior.V1;
 using GamingSystem.Contracts.Router.V1;
 using GamingSystem.ServiceDefaults.Messaging;
 
@@ -82,10 +83,12 @@ public sealed class RouterTests(SystemFixture system) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task The_world_commands_look_go_weather_and_time_work_end_to_end_through_the_gateway()
+    public async Task The_world_commands_look_go_talk_weather_and_time_work_end_to_end_through_the_gateway()
     {
         var api = new StateApi(system.Gateway);
         var (token, _) = await api.NewPlayerAsync();
+        var npc = await _bus.Services.RequestAsync<Npc>(
+            ContractRegistry.NpcBehavior.FindMethodByName("RegisterNpc"), new RegisterNpcRequest { Name = "Odo", Persona = "a harbour pilot", HomeRegionId = "saltmoor" });
 
         async Task<JsonObject> CommandAsync(string text)
         {
@@ -97,6 +100,7 @@ public sealed class RouterTests(SystemFixture system) : IAsyncLifetime
         var look = await CommandAsync("look");
         var go = await CommandAsync("go saltmoor");
         var lookAgain = await CommandAsync("look");
+        var talk = await CommandAsync($"talk {npc.Id} Which way to the Sel Delta?");
         var weatherHere = await CommandAsync("weather");
         var weatherThere = await CommandAsync("weather quill");
         var time = await CommandAsync("time");
@@ -105,6 +109,8 @@ public sealed class RouterTests(SystemFixture system) : IAsyncLifetime
         Assert.Equal("You are in emberly.", look["reply"]!.GetValue<string>());
         Assert.Equal(("You travel to saltmoor.", "gaming.world_state.v1.WorldState.MovePlayer"), (go["reply"]!.GetValue<string>(), go["routedTo"]!.GetValue<string>()));
         Assert.Equal("You are in saltmoor.", lookAgain["reply"]!.GetValue<string>());
+        Assert.StartsWith($"{npc.Id}: ", talk["reply"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.False(string.IsNullOrWhiteSpace(talk["result"]!["line"]!.GetValue<string>()));
         Assert.StartsWith("saltmoor: CONDITION_", weatherHere["reply"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal("quill", weatherThere["result"]!["regionId"]!.GetValue<string>());
         Assert.Matches(@"^Day \d+, \d+:\d+ \(DAY_PHASE_[A-Z]+\)\.$", time["reply"]!.GetValue<string>());
