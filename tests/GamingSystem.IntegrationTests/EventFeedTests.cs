@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.ServerSentEvents;
 using System.Text.Json.Nodes;
+using GamingSystem.Contracts.WeatherManager.V1;
 
 namespace GamingSystem.IntegrationTests;
 
@@ -117,6 +118,44 @@ public sealed class EventFeedTests(SystemFixture system)
         Assert.Equal(HttpStatusCode.OK, (await _api.SendAsync(HttpMethod.Patch, "/api/v1/settings/me", $$"""{"masterVolume":{{volume}}}""", token: token)).Status);
 
     private static int Volume(JsonObject item) => item["event"]!["data"]!["settings"]!["masterVolume"]!.GetValue<int>();
+
+    [Fact]
+    public async Task The_feed_follows_its_player_into_a_region_and_delivers_that_regions_world_events_only()
+    {
+        var (token, playerId) = await _api.NewPlayerAsync();
+        var admin = await Sessions.AdminAsync(system);
+        await using var feed = await Feed.OpenAsync(system.Gateway, token);
+
+        var (moved, _) = await _api.SendAsync(HttpMethod.Put, "/api/v1/world/location", """{"regionId":"saltmoor"}""", token: token);
+        Assert.Equal(HttpStatusCode.OK, moved);
+        var (move, _) = await feed.NextEventAsync();
+        await GrowAsync(admin, "quill");
+        await GrowAsync(admin, "saltmoor");
+        var (change, seen) = await feed.NextEventAsync();
+        await using var bus = await BusClient.StartAsync(system);
+        foreach (var region in new[] { "quill", "saltmoor" })
+        {
+            var weather = new Weather { RegionId = region, Condition = Condition.Storm, GameMinutes = 60 };
+            await bus.Events.PublishEventAsync(new WeatherChanged { PreviousCondition = Condition.Clear, Weather = weather }, $"test-weather:{Guid.NewGuid():N}");
+        }
+
+        var (storm, more) = await feed.NextEventAsync();
+
+        Assert.Equal(("evt.world.player_moved", playerId), (move["event"]!["subject"]!.GetValue<string>(), move["event"]!["data"]!["playerId"]!.GetValue<string>()));
+        Assert.Equal("evt.world.region_changed", change["event"]!["subject"]!.GetValue<string>());
+        Assert.Equal("saltmoor", change["event"]!["data"]!["region"]!["id"]!.GetValue<string>());
+        Assert.Equal(("evt.weather.changed", "saltmoor"), (storm["event"]!["subject"]!.GetValue<string>(), storm["event"]!["data"]!["weather"]!["regionId"]!.GetValue<string>()));
+        Assert.All(seen.Concat(more), item => Assert.DoesNotContain("\"quill\"", item.Data, StringComparison.Ordinal));
+    }
+
+    /// <summary>An administrator's update of a region, which publishes its evt.world.region_changed.</summary>
+    private async Task GrowAsync(string admin, string regionId)
+    {
+        var (_, region) = await _api.SendAsync(HttpMethod.Get, $"/api/v1/world/regions/{regionId}");
+        var population = StateApi.Long(region["population"]) + 1;
+        var (status, body) = await _api.SendAsync(HttpMethod.Patch, $"/api/v1/world/regions/{regionId}", $$"""{"population":"{{population}}"}""", token: admin);
+        Assert.True(status == HttpStatusCode.OK, body.ToJsonString());
+    }
 
     /// <summary>One open feed, read item by item as a browser's EventSource would.</summary>
     private sealed class Feed : IAsyncDisposable

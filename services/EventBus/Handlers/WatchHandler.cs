@@ -183,7 +183,8 @@ public sealed class WatchHandler(EventLog log, ServiceClient client, IOptions<Wa
 
     /// <summary>
     /// Whether a world event happens in <paramref name="region"/>: its own <c>region_id</c> or <c>*_region_id</c>
-    /// field holds it, or the region it carries (<c>region.id</c>, as in <c>evt.world.region_changed</c>) is it.
+    /// field holds it, or the region it carries (<c>region.id</c>, as in <c>evt.world.region_changed</c>) is it, or
+    /// a message it carries has that <c>region_id</c> (<c>weather.region_id</c> of <c>evt.weather.changed</c>).
     /// </summary>
     internal static bool InRegion(IMessage message, string region)
     {
@@ -202,6 +203,14 @@ public sealed class WatchHandler(EventLog log, ServiceClient client, IOptions<Wa
 
             if (field.FieldType == FieldType.Message && field.Name == "region" && value is IMessage carried
                 && carried.Descriptor.FindFieldByName("id") is { FieldType: FieldType.String } id && (string)id.Accessor.GetValue(carried) == region)
+            {
+                return true;
+            }
+
+            // What the event carries names its region: evt.weather.changed's weather.region_id.
+            if (field.FieldType == FieldType.Message && value is IMessage nested
+                && nested.Descriptor.FindFieldByName("region_id") is { FieldType: FieldType.String, IsRepeated: false } nestedRegion
+                && (string)nestedRegion.Accessor.GetValue(nested) == region)
             {
                 return true;
             }
