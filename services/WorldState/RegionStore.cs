@@ -101,7 +101,7 @@ public sealed class RegionStore(IConnectionMultiplexer redis)
         return data.IsNull ? null : PlayerLocation.Parser.ParseFrom((byte[])data!);
     }
 
-    /// <summary>Moves the player if they are still where they were read (<paramref name="fromRegionId"/>, "" for nowhere); the move's number, or null.</summary>
+    /// <summary>Moves the player if they are still where they were read (<paramref name="fromRegionId"/>, empty if they never moved); the move's number, or null.</summary>
     public async Task<long?> MoveAsync(PlayerLocation location, string fromRegionId)
     {
         ArgumentNullException.ThrowIfNull(location);
