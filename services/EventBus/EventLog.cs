@@ -15,10 +15,18 @@ public sealed class EventLog(INatsJSContext js)
     /// <summary>Where a read starts: a stream sequence, a time, or the beginning.</summary>
     public sealed record Start(ulong Sequence, DateTimeOffset? Time);
 
+    /// <summary>The longest a read waits for messages its consumer counted but the server has not delivered.</summary>
+    public static readonly TimeSpan FetchWait = TimeSpan.FromSeconds(2);
+
     /// <summary>
     /// Up to <paramref name="limit"/> messages matching <paramref name="filter"/> from <paramref name="start"/>,
     /// oldest first, and the sequence to continue from (0 when nothing more is stored).
     /// </summary>
+    /// <remarks>
+    /// The read takes what the consumer counts as pending when it is created, and never waits longer than
+    /// <see cref="FetchWait"/> for it: a count that runs ahead of what is delivered (messages removed meanwhile)
+    /// shortens the answer instead of holding the caller to its deadline.
+    /// </remarks>
     public async Task<(IReadOnlyList<StoredEvent> Events, ulong Next)> ReadAsync(string stream, string filter, Start start, int limit, CancellationToken cancellationToken)
     {
         // An ephemeral consumer with a singular filter: nats-server 2.9 ignores the plural filter_subjects that
@@ -46,35 +54,40 @@ public sealed class EventLog(INatsJSContext js)
                 break;
         }
 
+        INatsJSConsumer consumer;
         try
         {
-            var consumer = await js.CreateOrUpdateConsumerAsync(stream, config, cancellationToken).ConfigureAwait(false);
-            var events = new List<StoredEvent>(Math.Min(limit, 128));
-            ulong pending = 0;
-            while (events.Count < limit)
-            {
-                var before = events.Count;
-                var fetch = new NatsJSFetchOpts { MaxMsgs = limit - events.Count };
-                await foreach (var msg in consumer.FetchNoWaitAsync(fetch, NatsRawSerializer<byte[]>.Default, cancellationToken).ConfigureAwait(false))
-                {
-                    events.Add(ToStored(msg));
-                    pending = msg.Metadata?.NumPending ?? 0;
-                }
-
-                if (events.Count == before || pending == 0)
-                {
-                    break;
-                }
-            }
-
-            var next = pending > 0 && events.Count > 0 ? events[^1].Sequence + 1 : 0;
-            // Best effort: the inactive threshold removes it anyway.
-            await js.DeleteConsumerAsync(stream, config.Name, CancellationToken.None).ConfigureAwait(false);
-            return (events, next);
+            consumer = await js.CreateOrUpdateConsumerAsync(stream, config, cancellationToken).ConfigureAwait(false);
         }
         catch (NatsJSApiException ex) when (ex.Error.Code == 404)
         {
             throw ServiceException.Unavailable($"stream {stream} does not exist yet");
+        }
+
+        try
+        {
+            var wanted = (int)Math.Min((ulong)limit, consumer.Info.NumPending);
+            var events = new List<StoredEvent>(Math.Min(wanted, 128));
+            ulong after = 0;
+            if (wanted > 0)
+            {
+                var fetch = new NatsJSFetchOpts { MaxMsgs = wanted, Expires = FetchWait };
+                await foreach (var msg in consumer.FetchAsync(fetch, NatsRawSerializer<byte[]>.Default, cancellationToken).ConfigureAwait(false))
+                {
+                    events.Add(ToStored(msg));
+                    after = msg.Metadata?.NumPending ?? 0;
+                    if (after == 0)
+                    {
+                        break;
+                    }
+                }
+            }
+
+            return (events, after > 0 && events.Count > 0 ? events[^1].Sequence + 1 : 0);
+        }
+        finally
+        {
+            ForgetConsumer(stream, config.Name);
         }
     }
 
@@ -110,15 +123,7 @@ public sealed class EventLog(INatsJSContext js)
         }
         finally
         {
-            try
-            {
-                using var quick = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-                await js.DeleteConsumerAsync(stream, config.Name, quick.Token).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is NatsException or OperationCanceledException)
-            {
-                // Best effort: the inactive threshold removes it anyway.
-            }
+            ForgetConsumer(stream, config.Name);
         }
     }
 
@@ -142,6 +147,23 @@ public sealed class EventLog(INatsJSContext js)
             return false;
         }
     }
+
+    /// <summary>
+    /// Deletes an ephemeral consumer without holding up the answer: best effort, since the server removes it once
+    /// idle for its inactive threshold anyway.
+    /// </summary>
+    private void ForgetConsumer(string stream, string name) => _ = Task.Run(async () =>
+    {
+        try
+        {
+            using var quick = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await js.DeleteConsumerAsync(stream, name, quick.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is NatsException or OperationCanceledException)
+        {
+            // Left to the inactive threshold.
+        }
+    });
 
     private static StoredEvent ToStored(INatsJSMsg<byte[]> msg)
     {
