@@ -22,6 +22,11 @@ public static class TelemetryExtensions
 
     public const string PrometheusPath = "/metrics";
 
+    /// <summary>How many traces a second this process begins at most (default <see cref="DefaultTracesPerSecond"/>; 0: none).</summary>
+    public const string TracesPerSecondKey = "Telemetry:TracesPerSecond";
+
+    public const double DefaultTracesPerSecond = 100;
+
     /// <summary>
     /// Logs, metrics and traces for ASP.NET Core, HttpClient, the runtime and the messaging SDK (NATS and Redis add
     /// their own in <c>AddNatsClient</c> and <c>AddRedisClient</c>, Redis only when asked);
@@ -49,6 +54,7 @@ public static class TelemetryExtensions
             logging.IncludeScopes = true;
         });
 
+        var tracesPerSecond = TracesPerSecond(builder.Configuration);
         builder.Services.AddOpenTelemetry()
             .WithMetrics(metrics => metrics
                 .AddAspNetCoreInstrumentation()
@@ -57,7 +63,7 @@ public static class TelemetryExtensions
                 .AddNatsClientInstrumentation()
                 .AddMeter(MessagingTelemetry.MeterName))
             .WithTracing(tracing => tracing
-                .SetSampler(new ParentBasedSampler(new GamingSystem.ServiceDefaults.ChatterSampler()))
+                .SetSampler(new ParentBasedSampler(new GamingSystem.ServiceDefaults.ChatterSampler(tracesPerSecond)))
                 .AddSource(builder.Environment.ApplicationName)
                 .AddAspNetCoreInstrumentation(options =>
                     // Health probes arrive every few seconds; tracing them buries real requests.
@@ -79,6 +85,21 @@ public static class TelemetryExtensions
         }
 
         return builder;
+    }
+
+    /// <summary>The trace budget from configuration; anything but a number of zero or more stops the start, saying so.</summary>
+    internal static double TracesPerSecond(Microsoft.Extensions.Configuration.IConfiguration configuration)
+    {
+        var text = configuration[TracesPerSecondKey];
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return DefaultTracesPerSecond;
+        }
+
+        return double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var value)
+            && double.IsFinite(value) && value >= 0
+            ? value
+            : throw new InvalidOperationException($"{TracesPerSecondKey} is '{text}': it must be a number of traces per second, 0 or more (0: no trace begins here)");
     }
 
     internal static bool PrometheusEnabled(Microsoft.Extensions.Configuration.IConfiguration configuration) =>
