@@ -44,8 +44,8 @@ public static class TelemetryExtensions
 
         // Aspire's Redis spans keep every command's profile, with the span it ran under, for ten seconds before they
         // are written (a fixed interval): at a few thousand requests a second that retained garbage doubled the
-        // gateway's p99 (docs/benchmarks.md, "Redis command spans"). A handler's own span still shows the time it
-        // spent; set Aspire__StackExchange__Redis__DisableTracing=false to see each command.
+        // gateway's p99 (docs/benchmarks.md, "Telemetry on the request path"). A handler's own span still shows the
+        // time it spent; set Aspire__StackExchange__Redis__DisableTracing=false to see each command.
         builder.Configuration[RedisTracingDisabledKey] ??= "true";
 
         builder.Logging.AddOpenTelemetry(logging =>
@@ -63,7 +63,7 @@ public static class TelemetryExtensions
                 .AddNatsClientInstrumentation()
                 .AddMeter(MessagingTelemetry.MeterName))
             .WithTracing(tracing => tracing
-                .SetSampler(new ParentBasedSampler(new GamingSystem.ServiceDefaults.ChatterSampler(tracesPerSecond)))
+                .SetSampler(new ParentBasedSampler(new GamingSystem.ServiceDefaults.RootSampler(tracesPerSecond)))
                 .AddSource(builder.Environment.ApplicationName)
                 .AddAspNetCoreInstrumentation(options =>
                     // Health probes arrive every few seconds; tracing them buries real requests.

@@ -152,7 +152,9 @@ public sealed class EventLog(INatsJSContext js)
     /// Deletes an ephemeral consumer without holding up the answer: best effort, since the server removes it once
     /// idle for its inactive threshold anyway.
     /// </summary>
-    private void ForgetConsumer(string stream, string name) => _ = Task.Run(async () =>
+    private void ForgetConsumer(string stream, string name) => _ = DeleteConsumerQuietlyAsync(stream, name);
+
+    private async Task DeleteConsumerQuietlyAsync(string stream, string name)
     {
         try
         {
@@ -163,7 +165,7 @@ public sealed class EventLog(INatsJSContext js)
         {
             // Left to the inactive threshold.
         }
-    });
+    }
 
     private static StoredEvent ToStored(INatsJSMsg<byte[]> msg)
     {

@@ -16,7 +16,7 @@ namespace GamingSystem.ServiceDefaults;
 /// of alike traces a second. Metrics still count every request.</item>
 /// </list>
 /// </summary>
-public sealed class ChatterSampler : Sampler
+public sealed class RootSampler : Sampler
 {
     private static readonly string[] ChatterPrefixes = ["svc.capability_registry.v1.heartbeat", "$SRV."];
 
@@ -32,14 +32,14 @@ public sealed class ChatterSampler : Sampler
 
     /// <param name="tracesPerSecond">Roots recorded per second at most; 0 records none.</param>
     /// <param name="clock">Stopwatch ticks; a test passes its own.</param>
-    public ChatterSampler(double tracesPerSecond, Func<long>? clock = null)
+    public RootSampler(double tracesPerSecond, Func<long>? clock = null)
     {
         if (!double.IsFinite(tracesPerSecond) || tracesPerSecond < 0)
         {
             throw new ArgumentOutOfRangeException(nameof(tracesPerSecond), tracesPerSecond, "must be a number of traces per second, 0 or more");
         }
 
-        Description = $"{nameof(ChatterSampler)}({tracesPerSecond}/s)";
+        Description = $"{nameof(RootSampler)}({tracesPerSecond}/s)";
         _clock = clock ?? Stopwatch.GetTimestamp;
         _none = tracesPerSecond == 0;
         _interval = _none ? 0 : Math.Max(1, (long)(Stopwatch.Frequency / tracesPerSecond));
