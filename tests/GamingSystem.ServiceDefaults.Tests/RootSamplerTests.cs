@@ -46,6 +46,7 @@ public sealed class RootSamplerTests
 
         Assert.Equal(TelemetryExtensions.DefaultTracesPerSecond, Configured(null));
         Assert.Equal(2.5, Configured("2.5"));
+        Assert.Equal(0, Configured("0"));
         var error = Assert.Throws<InvalidOperationException>(() => Configured("lots"));
         Assert.Contains(TelemetryExtensions.TracesPerSecondKey, error.Message, StringComparison.Ordinal);
         Assert.Throws<InvalidOperationException>(() => Configured("-3"));
