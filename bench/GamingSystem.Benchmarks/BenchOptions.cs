@@ -30,7 +30,12 @@ internal sealed record BenchOptions
     /// <summary>Also run the SDK-path breakdown (each layer of the SDK measured on its own).</summary>
     public bool Breakdown { get; init; } = true;
 
+    /// <summary>Also run the durability cases: JetStream file vs memory storage, Redis append-only file settings.</summary>
+    public bool Durability { get; init; } = true;
+
     public string NatsServerPath { get; init; } = "/usr/sbin/nats-server";
+
+    public string RedisServerPath { get; init; } = "/usr/bin/redis-server";
 
     public const string Usage =
         """
@@ -44,8 +49,10 @@ internal sealed record BenchOptions
           --stream-chunks <n> chunks per stream in the stream cases (default 1000)
           --markdown <file>  also write the results as Markdown to <file>
           --no-breakdown     skip the SDK-path breakdown cases
+          --no-durability    skip the durability cases (JetStream storage, Redis append-only file)
           --filter <text>    run only the cases whose name contains <text> (targets need the full set)
           --nats-server <p>  nats-server binary (default /usr/sbin/nats-server)
+          --redis-server <p> redis-server binary for the durability cases (default /usr/bin/redis-server)
         """;
 
     public static BenchOptions Parse(IReadOnlyList<string> args)
@@ -63,8 +70,10 @@ internal sealed record BenchOptions
                 "--stream-chunks" => options with { StreamChunks = (int)Number(args, ++i) },
                 "--markdown" => options with { MarkdownPath = Value(args, ++i) },
                 "--no-breakdown" => options with { Breakdown = false },
+                "--no-durability" => options with { Durability = false },
                 "--filter" => options with { Filter = Value(args, ++i) },
                 "--nats-server" => options with { NatsServerPath = Value(args, ++i) },
+                "--redis-server" => options with { RedisServerPath = Value(args, ++i) },
                 _ => throw new ArgumentException($"Unknown option '{args[i]}'.\n{Usage}"),
             };
         }

@@ -144,11 +144,34 @@ internal sealed class BenchmarkSuite(BenchOptions options, string natsUrl, TextW
                 StreamCallers),
         ];
 
+        if (options.Durability)
+        {
+            // What the durability the system runs with costs, each against the alternative, interleaved.
+            yield return
+            [
+                new(CaseNames.JetStreamFile, () => new JetStreamStorePublish(natsUrl, NATS.Client.JetStream.Models.StreamConfigStorage.File, payload), [1, options.Callers]),
+                new(CaseNames.JetStreamMemory, () => new JetStreamStorePublish(natsUrl, NATS.Client.JetStream.Models.StreamConfigStorage.Memory, payload), [1, options.Callers]),
+            ];
+            yield return [RedisCase(CaseNames.RedisEverySecond, payload), RedisCase(CaseNames.RedisAlways, payload)];
+            yield return [RedisCase(CaseNames.RedisEverySecond, payload), RedisCase(CaseNames.RedisNoAof, payload)];
+        }
+
         foreach (var benchCase in Cases(payload))
         {
             yield return [benchCase];
         }
     }
+
+    /// <summary>redis-server's persistence for each Redis case; the AppHost runs the first.</summary>
+    private static readonly Dictionary<string, string[]> RedisPersistence = new()
+    {
+        [CaseNames.RedisEverySecond] = ["--appendonly", "yes", "--appendfsync", "everysec"],
+        [CaseNames.RedisAlways] = ["--appendonly", "yes", "--appendfsync", "always"],
+        [CaseNames.RedisNoAof] = ["--appendonly", "no"],
+    };
+
+    private BenchCase RedisCase(string name, byte[] payload) =>
+        new(name, () => new RedisPersistenceWrite(options.RedisServerPath, RedisPersistence[name], payload), [1, options.Callers]);
 
     /// <summary>One reader, and a few at once: each stream already keeps its caller and service busy.</summary>
     public static IReadOnlyList<int> StreamCallers { get; } = [1, 8];
@@ -240,4 +263,9 @@ internal static class CaseNames
     public const string PreciseWaitProbe = "calibration: the handler's 1 ms wait alone";
     public const string DelayProbe = "calibration: Task.Delay(1 ms) alone";
     public const string ResilienceProbe = "calibration: SDK's Polly pipeline alone";
+    public const string JetStreamFile = "durability: JetStream publish, file storage (the event streams')";
+    public const string JetStreamMemory = "durability: JetStream publish, memory storage";
+    public const string RedisEverySecond = "durability: Redis SET, AOF fsync every second (the AppHost's)";
+    public const string RedisAlways = "durability: Redis SET, AOF fsync always";
+    public const string RedisNoAof = "durability: Redis SET, no AOF";
 }

@@ -15,10 +15,10 @@ catch (ArgumentException ex)
 using var cancel = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
 
-await using var nats = await NatsServerProcess.StartAsync(options.NatsServerPath, cancel.Token);
-Console.WriteLine($"nats-server at {nats.Url}; {options.PayloadBytes}-byte payload, {options.Duration.TotalSeconds:0.#} s per measurement, {Environment.ProcessorCount} cores");
+await using var nats = await ServerProcess.StartNatsAsync(options.NatsServerPath, cancel.Token);
+Console.WriteLine($"nats-server at {nats.NatsUrl}; {options.PayloadBytes}-byte payload, {options.Duration.TotalSeconds:0.#} s per measurement, {Environment.ProcessorCount} cores");
 
-var results = await new BenchmarkSuite(options, nats.Url, Console.Out).RunAsync(cancel.Token);
+var results = await new BenchmarkSuite(options, nats.NatsUrl, Console.Out).RunAsync(cancel.Token);
 var report = new Report(results, Target.Evaluate(results, options.Callers, options.StreamChunks));
 Console.WriteLine();
 Console.WriteLine(report.ToText());

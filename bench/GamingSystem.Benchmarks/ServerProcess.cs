@@ -4,45 +4,59 @@ using System.Net.Sockets;
 
 namespace GamingSystem.Benchmarks;
 
-/// <summary>A private nats-server on a free loopback port, started for this run and killed with it.</summary>
-internal sealed class NatsServerProcess : IAsyncDisposable
+/// <summary>
+/// A private nats-server or redis-server on a free loopback port, its data in a folder of this run, started for this
+/// run and killed with it.
+/// </summary>
+internal sealed class ServerProcess : IAsyncDisposable
 {
     private readonly Process _process;
-    private readonly string _storeDirectory;
+    private readonly string _dataDirectory;
 
-    private NatsServerProcess(Process process, int port, string storeDirectory)
+    private ServerProcess(Process process, int port, string dataDirectory)
     {
         _process = process;
-        _storeDirectory = storeDirectory;
-        Url = $"nats://127.0.0.1:{port}";
+        _dataDirectory = dataDirectory;
+        Port = port;
     }
 
-    public string Url { get; }
+    public int Port { get; }
 
-    public static async Task<NatsServerProcess> StartAsync(string serverPath, CancellationToken cancellationToken)
+    public string NatsUrl => $"nats://127.0.0.1:{Port}";
+
+    /// <summary>nats-server with JetStream (for the event cases), its store in this run's folder.</summary>
+    public static Task<ServerProcess> StartNatsAsync(string serverPath, CancellationToken cancellationToken) =>
+        StartAsync("nats-server", serverPath, "gaming-bench-js-", (port, data) => ["-a", "127.0.0.1", "-p", port, "-js", "-sd", data], cancellationToken);
+
+    /// <summary>redis-server without users or snapshots, with <paramref name="persistence"/> (e.g. <c>--appendonly yes</c>).</summary>
+    public static Task<ServerProcess> StartRedisAsync(string serverPath, IReadOnlyList<string> persistence, CancellationToken cancellationToken) =>
+        StartAsync("redis-server", serverPath, "gaming-bench-redis-", (port, data) => ["--bind", "127.0.0.1", "--port", port, "--save", "", "--dir", data, .. persistence], cancellationToken);
+
+    private static async Task<ServerProcess> StartAsync(
+        string name, string serverPath, string folderPrefix, Func<string, string, IEnumerable<string>> arguments, CancellationToken cancellationToken)
     {
         if (!File.Exists(serverPath))
         {
-            throw new FileNotFoundException($"nats-server not found at {serverPath}; install it with 'apt-get install nats-server' or pass --nats-server.");
+            throw new FileNotFoundException($"{name} not found at {serverPath}; install it with 'apt-get install {name}' or pass --{name}.");
         }
 
         var port = FreePort.Next();
-        // JetStream for the event cases, its store in a folder of this run.
-        var store = Directory.CreateTempSubdirectory("gaming-bench-js-").FullName;
+        var data = Directory.CreateTempSubdirectory(folderPrefix).FullName;
         // Through a shell that holds the server only while this process holds the shell's stdin: when the benchmark
         // dies without running DisposeAsync (Ctrl+C, SIGKILL), the kernel closes the pipe and the server goes too.
         // (setpriv --pdeathsig fires when the forking *thread* exits, which in .NET may be any pool thread.)
         var start = new ProcessStartInfo("sh")
         {
-            ArgumentList =
-            {
-                "-c", "\"$0\" \"$@\" & server=$!; read -r _; kill $server; wait $server",
-                serverPath, "-a", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-js", "-sd", store,
-            },
+            ArgumentList = { "-c", "\"$0\" \"$@\" & server=$!; read -r _; kill $server; wait $server", serverPath },
             RedirectStandardInput = true,
             RedirectStandardError = true,
             RedirectStandardOutput = true,
         };
+        foreach (var argument in arguments(port.ToString(System.Globalization.CultureInfo.InvariantCulture), data))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
         var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {serverPath}.");
         // Drain its log so a full pipe never blocks the server.
         process.ErrorDataReceived += static (_, _) => { };
@@ -50,8 +64,8 @@ internal sealed class NatsServerProcess : IAsyncDisposable
         process.BeginErrorReadLine();
         process.BeginOutputReadLine();
 
-        var server = new NatsServerProcess(process, port, store);
-        await WaitForPortAsync(process, port, cancellationToken).ConfigureAwait(false);
+        var server = new ServerProcess(process, port, data);
+        await WaitForPortAsync(name, process, port, cancellationToken).ConfigureAwait(false);
         return server;
     }
 
@@ -74,17 +88,17 @@ internal sealed class NatsServerProcess : IAsyncDisposable
         }
 
         _process.Dispose();
-        Directory.Delete(_storeDirectory, recursive: true);
+        Directory.Delete(_dataDirectory, recursive: true);
     }
 
-    private static async Task WaitForPortAsync(Process process, int port, CancellationToken cancellationToken)
+    private static async Task WaitForPortAsync(string name, Process process, int port, CancellationToken cancellationToken)
     {
         var deadline = Stopwatch.GetTimestamp() + (Stopwatch.Frequency * 10);
         while (true)
         {
             if (process.HasExited)
             {
-                throw new InvalidOperationException($"nats-server (through sh) exited with code {process.ExitCode} before accepting connections.");
+                throw new InvalidOperationException($"{name} (through sh) exited with code {process.ExitCode} before accepting connections.");
             }
 
             try
