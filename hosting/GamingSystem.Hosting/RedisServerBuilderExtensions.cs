@@ -90,10 +90,12 @@ public static class RedisServerBuilderExtensions
     /// <summary>
     /// A service's ACL: its own keys, no pub/sub channels, and the categories its data access needs (reads, writes,
     /// scripts, transactions, connection upkeep) without the dangerous commands those categories include (KEYS,
-    /// FLUSHALL, DEBUG, CONFIG, ...).
+    /// FLUSHALL, DEBUG, CONFIG, ...). Plus the cluster's layout (CLUSTER NODES, SLOTS, SHARDS: read-only), which the
+    /// client asks for to route each key to its primary in a Redis Cluster; a single server answers it with an error.
     /// </summary>
     internal static string AclRule(Security.RedisUser user) =>
-        $"user {user.Name} on >{user.Password} resetchannels ~{user.KeyPattern} -@all +@connection +@read +@write +@scripting +@transaction -@dangerous";
+        $"user {user.Name} on >{user.Password} resetchannels ~{user.KeyPattern} -@all +@connection +@read +@write +@scripting +@transaction -@dangerous " +
+        "+cluster|nodes +cluster|slots +cluster|shards";
 
     private static string Tls(RedisServerResource redis, RunFiles files)
     {
