@@ -53,6 +53,8 @@ public static class MessagingExtensions
             .Validate(o => o.MaxRetries is >= 0 and <= 100, $"{ServiceClientOptions.SectionName}:{nameof(ServiceClientOptions.MaxRetries)} must be 0 to 100")
             .Validate(o => o.RetryBaseDelay >= TimeSpan.Zero && o.RetryBaseDelay <= TimeSpan.FromMinutes(1),
                 $"{ServiceClientOptions.SectionName}:{nameof(ServiceClientOptions.RetryBaseDelay)} must be 0 to 1 minute")
+            .Validate(o => o.RetryMaxDelay >= o.RetryBaseDelay && o.RetryMaxDelay <= TimeSpan.FromMinutes(1),
+                $"{ServiceClientOptions.SectionName}:{nameof(ServiceClientOptions.RetryMaxDelay)} must be from RetryBaseDelay to 1 minute")
             .Validate(o => o.BreakDuration >= TimeSpan.FromMilliseconds(500) && o.BreakDuration <= TimeSpan.FromDays(1),
                 $"{ServiceClientOptions.SectionName}:{nameof(ServiceClientOptions.BreakDuration)} must be 0.5 s to 1 day (Polly's range)")
             .Validate(o => o.StreamWindow is >= 1 and <= StreamProtocol.MaxWindow, $"{ServiceClientOptions.SectionName}:{nameof(ServiceClientOptions.StreamWindow)} must be 1 to {StreamProtocol.MaxWindow}")

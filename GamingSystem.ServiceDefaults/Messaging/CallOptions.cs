@@ -28,10 +28,17 @@ public sealed class ServiceClientOptions
 
     public TimeSpan DefaultTimeout { get; set; } = MessagingHeaders.DefaultTimeout;
 
-    /// <summary>Retries after the first attempt, for idempotent calls only.</summary>
-    public int MaxRetries { get; set; } = 3;
+    /// <summary>
+    /// Retries after the first attempt when no instance answers, for idempotent calls only. With the delays below
+    /// they span about 1.7 s: long enough for an instance whose NATS node died to reconnect to another node and
+    /// subscribe again, so a caller never sees the node's death (docs/reliability.md).
+    /// </summary>
+    public int MaxRetries { get; set; } = 6;
 
+    /// <summary>The first retry's delay, doubled for each next one (jittered), up to <see cref="RetryMaxDelay"/>.</summary>
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMilliseconds(50);
+
+    public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>Chunks a stream's service may send ahead of the reader: the caller buffers at most this many.</summary>
     public int StreamWindow { get; set; } = StreamProtocol.DefaultWindow;

@@ -15,8 +15,9 @@ namespace GamingSystem.ServiceDefaults.Messaging;
 
 /// <summary>
 /// Calls a proto method over NATS request/reply: protobuf payloads, the caller's deadline in a header (and as
-/// the reply timeout), a circuit breaker per target service, and, for idempotent calls only, retries with
-/// jittered backoff inside a Polly timeout for the whole call. Every failure surfaces as a
+/// the reply timeout), a circuit breaker per target service, and retries with jittered backoff inside a Polly
+/// timeout for the whole call: of idempotent calls when no instance answers, and of any call when NATS says its
+/// request reached no instance at all. Every failure surfaces as a
 /// <see cref="ServiceException"/> with an error code.
 /// </summary>
 public sealed partial class ServiceClient
@@ -30,6 +31,7 @@ public sealed partial class ServiceClient
     private readonly TimeProvider _time;
     private readonly ServiceClientOptions _options;
     private readonly ResiliencePipeline _retried;
+    private readonly ResiliencePipeline _retriedUndelivered;
     private readonly ConcurrentDictionary<string, ServiceBreaker> _breakers = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<MethodDescriptor, MethodInfo> _methods = new();
 
@@ -43,7 +45,14 @@ public sealed partial class ServiceClient
         _denials = denials;
         _time = time;
         _options = options.Value;
-        _retried = new ResiliencePipelineBuilder { TimeProvider = time }
+        // Only "nobody answered" is worth another try (a reply with an error is the answer), and not while the
+        // target's circuit is open; a call that is not idempotent only when NATS says it reached nobody.
+        _retried = RetryPipeline(time, e => e.Code == ErrorCode.Unavailable && !e.Error.Details.ContainsKey(CircuitDetail));
+        _retriedUndelivered = RetryPipeline(time, e => e.Undelivered && !e.Error.Details.ContainsKey(CircuitDetail));
+    }
+
+    private ResiliencePipeline RetryPipeline(TimeProvider time, Func<ServiceException, bool> retried) =>
+        new ResiliencePipelineBuilder { TimeProvider = time }
             .AddTimeout(new TimeoutStrategyOptions { TimeoutGenerator = args => ValueTask.FromResult(Remaining(args.Context)) })
             .AddRetry(new RetryStrategyOptions
             {
@@ -51,13 +60,10 @@ public sealed partial class ServiceClient
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
                 Delay = _options.RetryBaseDelay,
-                // Only "nobody answered" is worth another try (a reply with an error is the answer), and not
-                // while the target's circuit is open.
-                ShouldHandle = new PredicateBuilder().Handle<ServiceException>(
-                    e => _options.MaxRetries > 0 && e.Code == ErrorCode.Unavailable && !e.Error.Details.ContainsKey(CircuitDetail)),
+                MaxDelay = _options.RetryMaxDelay,
+                ShouldHandle = new PredicateBuilder().Handle<ServiceException>(e => _options.MaxRetries > 0 && retried(e)),
             })
             .Build();
-    }
 
     public Task<TResponse> RequestAsync<TResponse>(MethodDescriptor method, IMessage request, CallOptions? options = null, CancellationToken cancellationToken = default)
         where TResponse : IMessage =>
@@ -102,7 +108,15 @@ public sealed partial class ServiceClient
                     failure = mapped;
                 }
 
+                if (failure is { Undelivered: true } && _options.MaxRetries > 0)
+                {
+                    // Nobody was subscribed (an instance restarting, or reconnecting after its NATS node died): try
+                    // again; the circuit hears of it only if the retries fail too.
+                    return (TResponse)await ResilientAsync(call, cancellationToken).ConfigureAwait(false);
+                }
+
                 await info.Breaker.ReportAsync(failure).ConfigureAwait(false);
+
                 return failure is null ? (TResponse)reply! : throw failure;
             }
 
@@ -157,21 +171,23 @@ public sealed partial class ServiceClient
         return new Call(this, info, request, options, deadline, cancellationToken);
     }
 
-    /// <summary>Retried calls, and one-shot calls while the target's circuit is not closed (open: fail at once; half-open: the trial).</summary>
+    /// <summary>
+    /// Retried calls, and calls that are not idempotent while the target's circuit is not closed (open: fail at
+    /// once; half-open: the trial) or once their first attempt reached nobody.
+    /// </summary>
     private async Task<IMessage> ResilientAsync(Call call, CancellationToken cancellationToken)
     {
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         try
         {
-            Outcome<IMessage> outcome;
-            if (call.Info.Idempotent || call.Options.IdempotencyKey is not null)
+            context.Properties.Set(DeadlineKey, call.Deadline);
+            var pipeline = call.Info.Idempotent || call.Options.IdempotencyKey is not null ? _retried : _retriedUndelivered;
+            var outcome = await pipeline.ExecuteOutcomeAsync(static (ctx, c) => c.ThroughBreakerAsync(ctx), context, call).ConfigureAwait(false);
+            if (outcome.Exception is ServiceException { Undelivered: true } undelivered && call.Info.Breaker.IsClosed)
             {
-                context.Properties.Set(DeadlineKey, call.Deadline);
-                outcome = await _retried.ExecuteOutcomeAsync(static (ctx, c) => c.ThroughBreakerAsync(ctx), context, call).ConfigureAwait(false);
-            }
-            else
-            {
-                outcome = await call.ThroughBreakerAsync(context).ConfigureAwait(false);
+                // Attempts that reached nobody are not counted one by one (retries would open the circuit during a
+                // moment's reconnection); the call that reached nobody at all is.
+                await call.Info.Breaker.ReportAsync(undelivered).ConfigureAwait(false);
             }
 
             outcome.ThrowIfException();
@@ -300,7 +316,7 @@ public sealed partial class ServiceClient
     internal static ServiceException? Map(in Call call, Exception exception) => exception switch
     {
         ServiceException service => service,
-        NatsNoRespondersException => ServiceException.Unavailable($"{call.Info.ServiceName} is unavailable: no instance answers {call.Info.Subject}"),
+        NatsNoRespondersException => new ServiceException(ErrorCode.Unavailable, $"{call.Info.ServiceName} is unavailable: no instance answers {call.Info.Subject}") { Undelivered = true },
         NatsNoReplyException => ServiceException.DeadlineExceeded($"{call.Info.Method.FullName} did not answer before its deadline ({call.Deadline:O})"),
         NatsPayloadTooLargeException => ServiceException.PayloadTooLarge($"the {call.Info.Method.InputType.Name} is larger than the message bus carries: {exception.Message}"),
         // An attempt's own timeout (Polly's, around retried calls), not the caller's: the service did not answer in time.
@@ -390,7 +406,11 @@ public sealed partial class ServiceClient
                     failure = ex;
                 }
 
-                await Info.Breaker.ReportAsync(failure).ConfigureAwait(false);
+                if (failure is not { Undelivered: true })
+                {
+                    await Info.Breaker.ReportAsync(failure).ConfigureAwait(false);
+                }
+
                 return failure is null ? Outcome.FromResult(result!) : Outcome.FromException<T>(failure);
             }
 

@@ -24,6 +24,12 @@ public sealed class ServiceException : Exception
 
     public ErrorCode Code => Error.Code;
 
+    /// <summary>
+    /// The request reached no instance (NATS answered that nobody is subscribed), so nothing ran and any call may
+    /// be sent again, idempotent or not. Known only on the caller's side.
+    /// </summary>
+    internal bool Undelivered { get; init; }
+
     public static ServiceException InvalidArgument(string field, string message) => new(ErrorCode.InvalidArgument, $"{field}: {message}", field);
 
     /// <summary>The request is larger than the message bus carries (NATS's max_payload): bad input, not a fault.</summary>

@@ -17,7 +17,8 @@ public sealed class CircuitBreakerTests(NatsServerFixture nats) : IClassFixture<
     [Fact]
     public async Task Repeated_unavailability_opens_the_circuit_and_a_service_that_returns_closes_it()
     {
-        using var caller = CallerOnly(nats.ConnectionString, breakDuration: TimeSpan.FromMilliseconds(500));
+        // Without retries, each call is one outcome for the breaker.
+        using var caller = CallerOnly(nats.ConnectionString, breakDuration: TimeSpan.FromMilliseconds(500), maxRetries: 0);
         await caller.StartAsync();
         var client = caller.Services.GetRequiredService<ServiceClient>();
 
@@ -60,13 +61,33 @@ public sealed class CircuitBreakerTests(NatsServerFixture nats) : IClassFixture<
         }
     }
 
-    private static IHost CallerOnly(string natsConnectionString, TimeSpan breakDuration)
+    [Fact]
+    public async Task Calls_that_reach_nobody_even_after_their_retries_open_the_circuit()
+    {
+        using var caller = CallerOnly(nats.ConnectionString, breakDuration: TimeSpan.FromSeconds(5));
+        await caller.StartAsync();
+        var client = caller.Services.GetRequiredService<ServiceClient>();
+
+        // A service that is gone, under load: each call retries for a moment (its instance might be reconnecting),
+        // then fails; those failures, one per call, open the circuit, and the next call fails at once.
+        var calls = Enumerable.Range(0, 12).Select(_ => Assert.ThrowsAsync<ServiceException>(() => client.RequestAsync<PutResponse>(Put, new PutRequest { Key = "k" })));
+        var failures = await Task.WhenAll(calls);
+        var watch = Stopwatch.StartNew();
+        var next = await Assert.ThrowsAsync<ServiceException>(() => client.RequestAsync<PutResponse>(Put, new PutRequest { Key = "k" }));
+
+        Assert.All(failures, failure => Assert.Equal(ErrorCode.Unavailable, failure.Code));
+        Assert.True(next.Error.Details.ContainsKey("circuit"), $"the circuit did not open: {next.Message}");
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1), $"an open circuit answered after {watch.Elapsed}");
+    }
+
+    private static IHost CallerOnly(string natsConnectionString, TimeSpan breakDuration, int? maxRetries = null)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["ConnectionStrings:nats"] = natsConnectionString,
             [$"{ServiceClientOptions.SectionName}:{nameof(ServiceClientOptions.BreakDuration)}"] = breakDuration.ToString(),
+            [$"{ServiceClientOptions.SectionName}:{nameof(ServiceClientOptions.MaxRetries)}"] = maxRetries?.ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
         builder.AddNatsClient(ResourceNames.Nats);
         return builder.Build();

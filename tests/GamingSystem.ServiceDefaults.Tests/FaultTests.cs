@@ -295,6 +295,36 @@ public sealed class FaultTests(NatsServerFixture nats) : IClassFixture<NatsServe
     }
 
     [Fact]
+    public async Task Calls_sent_while_no_instance_is_subscribed_are_answered_by_one_that_subscribes_a_second_later()
+    {
+        // What a caller sees when the service's NATS node dies: for a moment nobody is subscribed, until the service
+        // has reconnected to another node. The retries must outlast that moment.
+        using var caller = await StartCallerAsync(nats.ConnectionString);
+        var client = caller.Services.GetRequiredService<ServiceClient>();
+        using var service = TestService.Build(nats.ConnectionString);
+        var probe = service.Services.GetRequiredService<TestService.Probe>();
+        var sent = System.Diagnostics.Stopwatch.StartNew();
+        var read = client.RequestAsync<GetResponse>(Get, new GetRequest { Key = "late" });
+        // Not idempotent, so retried only because NATS says no instance received it: it must run exactly once.
+        var write = client.RequestAsync<PutResponse>(Put, new PutRequest { Key = "late-write" });
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        await service.StartAsync();
+        try
+        {
+            var answer = await read;
+            await write;
+
+            Assert.Equal("late", answer.Key);
+            Assert.Single(probe.Calls, c => c.Key == "late-write");
+            Assert.True(sent.Elapsed < TimeSpan.FromSeconds(5), $"answered after {sent.Elapsed}");
+        }
+        finally
+        {
+            await service.StopAsync();
+        }
+    }
+
+    [Fact]
     public async Task A_call_made_while_handling_another_inherits_what_is_left_of_its_deadline()
     {
         using var service = TestService.Build(nats.ConnectionString);
