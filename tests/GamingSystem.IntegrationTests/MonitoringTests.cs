@@ -36,7 +36,7 @@ public sealed class MonitoringTests(TlsSystemFixture system, ITestOutputHelper o
         Assert.Equal(services, up);
         Assert.Contains(ResourceNames.CapabilityRegistry, handled);
         Assert.Equal(
-            ["ConsumerLag", "DeadLettersGrowing", "GatewayErrorRate", "HighErrorRate", "HighLatencyP99", "ServiceDown"],
+            ["ConsumerLag", "DeadLettersGrowing", "GatewayErrorRate", "HighErrorRate", "HighLatencyP99", "ServiceDown", "ServiceInterrupted"],
             rules!["data"]!["groups"]!.AsArray().SelectMany(g => g!["rules"]!.AsArray()).Select(r => r!["name"]!.GetValue<string>()).Order());
     }
 
