@@ -12,6 +12,14 @@ if (builder.Configuration.GetValue("Tls", false))
     redis.WithTls();
 }
 
+// --Cluster true: NATS as three routed nodes (every stream on all three) and Redis as a three-primary Redis Cluster,
+// all on loopback, as in production (docs/reliability.md); nats-2, nats-3, redis-2 and redis-3 appear beside them.
+if (builder.Configuration.GetValue("Cluster", false))
+{
+    nats.WithCluster(nodes: 3);
+    redis.WithCluster(nodes: 3);
+}
+
 // Owns the JetStream streams: creates them, replays them, dead letters, redrive. Services that publish events wait for it.
 var eventBus = builder.AddService<Projects.EventBus>(ResourceNames.EventBus)
     .WithEventStreams()

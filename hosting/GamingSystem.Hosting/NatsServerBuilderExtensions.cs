@@ -29,8 +29,78 @@ public static class NatsServerBuilderExtensions
         IResourceBuilder<ParameterResource>? userName = null,
         IResourceBuilder<ParameterResource>? password = null)
     {
+        var server = builder.AddNatsProcess(name, password);
+        server.Resource.UserNameParameter = userName?.Resource;
+        var nats = server.Resource;
+        return server.PublishAsContainer(PublishedImage, container =>
+        {
+            container.WithEndpoint(targetPort: 4222, name: NatsServerResource.PrimaryEndpointName, scheme: "tcp");
+            container.WithEndpoint(targetPort: 8222, name: NatsServerResource.MonitoringEndpointName, scheme: "http");
+            container.WithArgs(context =>
+            {
+                context.Args.Add("--user");
+                context.Args.Add(nats.UserNameReference);
+                context.Args.Add("--pass");
+                context.Args.Add(nats.PasswordParameter);
+                context.Args.Add("--http_port");
+                context.Args.Add("8222");
+                if (nats.JetStreamEnabled)
+                {
+                    context.Args.Add("--jetstream");
+                    context.Args.Add("--store_dir");
+                    context.Args.Add(ContainerDataPath);
+                }
+            });
+            if (nats.JetStreamEnabled)
+            {
+                container.WithVolume($"{name}-data", ContainerDataPath);
+            }
+        });
+    }
+
+    /// <summary>
+    /// In run mode, makes this server the first of a cluster of <paramref name="nodes"/> nats-servers on loopback,
+    /// routed to each other: the others are resources of their own (<c>{name}-2</c>, ...) that can be stopped or
+    /// killed one at a time, with the same users, and JetStream on each if it is on here. Clients get every node's
+    /// address; this node starts once the others agree on a JetStream leader, so it is healthy only when the whole
+    /// cluster is. The manifest is unchanged: the deployment sizes its own cluster (deploy/).
+    /// </summary>
+    public static IResourceBuilder<NatsServerResource> WithCluster(this IResourceBuilder<NatsServerResource> builder, int nodes = 3)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        // A JetStream cluster needs a majority to elect its leader; the others must have one without this node.
+        if (nodes < 3 || nodes % 2 == 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(nodes), nodes, "A NATS cluster here has an odd number of nodes, 3 or more.");
+        }
+
+        var primary = builder.Resource;
+        if (!builder.ApplicationBuilder.ExecutionContext.IsRunMode || primary.ClusterNodes.Count > 0)
+        {
+            return builder;
+        }
+
+        primary.ClusterNodes.Add(primary);
+        primary.RoutePort = LoopbackPorts.Free();
+        for (var number = 2; number <= nodes; number++)
+        {
+            var node = builder.ApplicationBuilder.AddNatsProcess($"{primary.Name}-{number}", builder.ApplicationBuilder.CreateResourceBuilder(primary.PasswordParameter));
+            node.Resource.ClusterPrimary = primary;
+            node.Resource.RoutePort = LoopbackPorts.Free();
+            node.WithParentRelationship(primary);
+            primary.ClusterNodes.Add(node.Resource);
+            builder.WaitFor(node);
+        }
+
+        return builder;
+    }
+
+    /// <summary>One nats-server process: the client and monitoring endpoints, its configuration file, its health check.</summary>
+    private static IResourceBuilder<NatsServerResource> AddNatsProcess(
+        this IDistributedApplicationBuilder builder, string name, IResourceBuilder<ParameterResource>? password)
+    {
         var server = builder.AddServer(name, "nats-server", password,
-            (command, passwordParameter) => new NatsServerResource(name, command, builder.AppHostDirectory, passwordParameter) { UserNameParameter = userName?.Resource },
+            (command, passwordParameter) => new NatsServerResource(name, command, builder.AppHostDirectory, passwordParameter),
             WriteConfigurationAsync);
         var nats = server.Resource;
         return server
@@ -49,31 +119,8 @@ public static class NatsServerBuilderExtensions
                 context.Args.Add("--http_port");
                 context.Args.Add(nats.MonitoringEndpoint.Property(EndpointProperty.TargetPort));
             })
-            .WithHttpHealthCheck(() => nats.MonitoringEndpoint, path: "/healthz")
-            .PublishAsContainer(PublishedImage, container =>
-            {
-                container.WithEndpoint(targetPort: 4222, name: NatsServerResource.PrimaryEndpointName, scheme: "tcp");
-                container.WithEndpoint(targetPort: 8222, name: NatsServerResource.MonitoringEndpointName, scheme: "http");
-                container.WithArgs(context =>
-                {
-                    context.Args.Add("--user");
-                    context.Args.Add(nats.UserNameReference);
-                    context.Args.Add("--pass");
-                    context.Args.Add(nats.PasswordParameter);
-                    context.Args.Add("--http_port");
-                    context.Args.Add("8222");
-                    if (nats.JetStreamEnabled)
-                    {
-                        context.Args.Add("--jetstream");
-                        context.Args.Add("--store_dir");
-                        context.Args.Add(ContainerDataPath);
-                    }
-                });
-                if (nats.JetStreamEnabled)
-                {
-                    container.WithVolume($"{name}-data", ContainerDataPath);
-                }
-            });
+            // In a cluster, healthy also means it has a JetStream leader (a majority of the nodes agree).
+            .WithHttpHealthCheck(() => nats.MonitoringEndpoint, path: "/healthz");
     }
 
     /// <summary>
@@ -106,13 +153,15 @@ public static class NatsServerBuilderExtensions
         Path.Combine(files.DirectoryFor(nats.Name), "nats.conf");
 
     /// <summary>The credentials and storage, kept out of the command line (which every local user can read).</summary>
-    internal static async Task WriteConfigurationAsync(NatsServerResource nats, RunFiles files, CancellationToken cancellationToken)
+    internal static async Task WriteConfigurationAsync(NatsServerResource node, RunFiles files, CancellationToken cancellationToken)
     {
+        // A cluster's other nodes are written from the settings and users of the node the app references.
+        var nats = node.ClusterPrimary ?? node;
         var user = await nats.UserNameReference.GetValueAsync(cancellationToken).ConfigureAwait(false);
         var password = await nats.PasswordParameter.GetValueAsync(cancellationToken).ConfigureAwait(false);
         var config = string.Create(CultureInfo.InvariantCulture, $$"""
             # Generated by the GamingSystem AppHost for one run; deleted when it stops.
-            server_name: "{{nats.Name}}"
+            server_name: "{{node.Name}}"
             # Room for the largest documented request (a 1 MiB state value) with its envelope and headers.
             max_payload: {{MaxPayloadBytes}}
             # The operator (tools, tests, the dashboard's links) may do anything; every project that references
@@ -138,9 +187,25 @@ public static class NatsServerBuilderExtensions
                 """;
         }
 
+        if (nats.ClusterNodes.Count > 0)
+        {
+            // Routes carry every message between the nodes; only the nodes know their password (the operator's).
+            config += $$"""
+                cluster {
+                  name: "{{nats.Name}}"
+                  listen: "127.0.0.1:{{node.RoutePort}}"
+                  authorization { user: "route", password: "{{password}}" }
+                  routes: [{{string.Join(", ", nats.ClusterNodes.Where(other => other != node).Select(other => $"\"nats-route://route:{password}@127.0.0.1:{other.RoutePort}\""))}}]
+                }
+
+                """;
+        }
+
         if (nats.JetStreamEnabled)
         {
-            var store = nats.DataDirectory ?? files.DirectoryFor(nats.Name, "jetstream");
+            var store = nats.DataDirectory is { } kept
+                ? (node == nats ? kept : Path.Combine(kept, node.Name))
+                : files.DirectoryFor(node.Name, "jetstream");
             Directory.CreateDirectory(store);
             config += $$"""
                 jetstream {
@@ -150,6 +215,6 @@ public static class NatsServerBuilderExtensions
                 """;
         }
 
-        RunFiles.WritePrivateFile(ConfigurationPath(nats, files), config);
+        RunFiles.WritePrivateFile(ConfigurationPath(node, files), config);
     }
 }

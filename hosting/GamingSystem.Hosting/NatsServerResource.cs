@@ -43,10 +43,44 @@ public sealed class NatsServerResource(string name, string command, string worki
     /// <summary>Where JetStream keeps its streams across runs; <see langword="null"/> keeps them for one run only.</summary>
     public string? DataDirectory { get; set; }
 
-    /// <summary><c>nats://user:password@host:port</c> (<c>tls://</c> with TLS), the form NATS clients and <c>AddNatsClient</c> read.</summary>
-    public ReferenceExpression ConnectionStringExpression => TlsEnabled
-        ? ReferenceExpression.Create($"tls://{UserNameReference}:{PasswordParameter}@{PrimaryEndpoint.Property(EndpointProperty.HostAndPort)}")
-        : ReferenceExpression.Create($"nats://{UserNameReference}:{PasswordParameter}@{PrimaryEndpoint.Property(EndpointProperty.HostAndPort)}");
+    /// <summary>
+    /// A cluster's nodes, this one first, on the node the app references (<c>WithCluster</c>); it holds the users
+    /// and settings every node's configuration is written from. Empty for a single server.
+    /// </summary>
+    internal List<NatsServerResource> ClusterNodes { get; } = [];
+
+    /// <summary>On the other nodes of a cluster: the node the app references.</summary>
+    internal NatsServerResource? ClusterPrimary { get; set; }
+
+    /// <summary>The loopback port this node's cluster routes listen on (chosen when the cluster is added).</summary>
+    internal int RoutePort { get; set; }
+
+    /// <summary>Every node clients may connect to: the cluster's, or this server alone.</summary>
+    internal IReadOnlyList<NatsServerResource> Nodes => ClusterNodes.Count > 0 ? ClusterNodes : [this];
+
+    /// <summary>
+    /// <c>nats://user:password@host:port</c> (<c>tls://</c> with TLS), the form NATS clients and <c>AddNatsClient</c>
+    /// read; a cluster's nodes comma-separated.
+    /// </summary>
+    public ReferenceExpression ConnectionStringExpression
+    {
+        get
+        {
+            var expression = new ReferenceExpressionBuilder();
+            foreach (var node in Nodes)
+            {
+                if (node != this)
+                {
+                    expression.AppendLiteral(",");
+                }
+
+                expression.AppendLiteral(TlsEnabled ? "tls://" : "nats://");
+                expression.Append($"{UserNameReference}:{PasswordParameter}@{node.PrimaryEndpoint.Property(EndpointProperty.HostAndPort)}");
+            }
+
+            return expression.Build();
+        }
+    }
 
     IEnumerable<KeyValuePair<string, ReferenceExpression>> IResourceWithConnectionString.GetConnectionProperties()
     {

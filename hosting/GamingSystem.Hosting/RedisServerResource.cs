@@ -30,10 +30,45 @@ public sealed class RedisServerResource(string name, string command, string work
 
     public bool TlsEnabled { get; set; }
 
+    /// <summary>
+    /// A Redis Cluster's nodes, this one first, on the node the app references (<c>WithCluster</c>); it holds the
+    /// users and settings every node's configuration is written from. Empty for a single server.
+    /// </summary>
+    internal List<RedisServerResource> ClusterNodes { get; } = [];
+
+    /// <summary>On the other nodes of a cluster: the node the app references.</summary>
+    internal RedisServerResource? ClusterPrimary { get; set; }
+
+    /// <summary>The loopback port of this node's cluster bus (chosen when the cluster is added).</summary>
+    internal int BusPort { get; set; }
+
+    /// <summary>Every node clients may connect to: the cluster's, or this server alone.</summary>
+    internal IReadOnlyList<RedisServerResource> Nodes => ClusterNodes.Count > 0 ? ClusterNodes : [this];
+
+    /// <summary>Every node's <c>host:port</c>, comma-separated: StackExchange.Redis' list of endpoints.</summary>
+    internal ReferenceExpression Addresses
+    {
+        get
+        {
+            var expression = new ReferenceExpressionBuilder();
+            foreach (var node in Nodes)
+            {
+                if (node != this)
+                {
+                    expression.AppendLiteral(",");
+                }
+
+                expression.Append($"{node.PrimaryEndpoint.Property(EndpointProperty.HostAndPort)}");
+            }
+
+            return expression.Build();
+        }
+    }
+
     /// <summary><c>host:port,password=...</c>, StackExchange.Redis' configuration string, as Aspire's Redis resource writes it.</summary>
     public ReferenceExpression ConnectionStringExpression => TlsEnabled
-        ? ReferenceExpression.Create($"{PrimaryEndpoint.Property(EndpointProperty.HostAndPort)},user={OperatorUserName},password={PasswordParameter},ssl=true")
-        : ReferenceExpression.Create($"{PrimaryEndpoint.Property(EndpointProperty.HostAndPort)},user={OperatorUserName},password={PasswordParameter}");
+        ? ReferenceExpression.Create($"{Addresses},user={OperatorUserName},password={PasswordParameter},ssl=true")
+        : ReferenceExpression.Create($"{Addresses},user={OperatorUserName},password={PasswordParameter}");
 
     IEnumerable<KeyValuePair<string, ReferenceExpression>> IResourceWithConnectionString.GetConnectionProperties()
     {

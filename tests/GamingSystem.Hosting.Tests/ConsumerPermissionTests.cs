@@ -117,7 +117,7 @@ public sealed class ConsumerPermissionTests : IAsyncLifetime
         _files.Dispose();
     }
 
-    private string ConnectionStringOf(string project) => _nats.Users.Single(u => u.Name == project).ConnectionString(_address, tls: false);
+    private string ConnectionStringOf(string project) => _nats.Users.Single(u => u.Name == project).ConnectionString([_address], tls: false);
 
     private static async Task<NatsConnection> ConnectAsync(string connectionString)
     {

@@ -19,7 +19,7 @@ public sealed class RedisClusterAclTests(RedisClusterFixture cluster) : IClassFi
         var owner = await cluster.PortServingAsync("{settings}:a");
         var entry = cluster.Ports.First(port => port != owner);
 
-        await using var redis = await ConnectionMultiplexer.ConnectAsync(user.ConnectionString($"127.0.0.1:{entry}", tls: false) + ",abortConnect=false,connectTimeout=3000");
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(user.ConnectionString([$"127.0.0.1:{entry}"], tls: false) + ",abortConnect=false,connectTimeout=3000");
         // The client learns the layout from the node it reached, and connects to the other two.
         var learning = System.Diagnostics.Stopwatch.StartNew();
         while (redis.GetServers().Count(server => server.IsConnected) < 3 && learning.Elapsed < TimeSpan.FromSeconds(15))

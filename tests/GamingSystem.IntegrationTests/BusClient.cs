@@ -39,6 +39,8 @@ internal sealed class BusClient : IAsyncDisposable
             [ProcessSettings.TlsCaFile] = system.EnvironmentOf(ResourceNames.Gateway).GetValueOrDefault(ProcessSettings.AsEnvironmentVariable(ProcessSettings.TlsCaFile)),
             // The streams are event-bus's; an identity other than the operator's may not create them, as in the AppHost.
             [ProcessSettings.ManageEventStreams] = identity is null ? "true" : "false",
+            // As many copies of each stream as the event-bus keeps (three on a cluster), or updating them would drop copies.
+            ["Messaging:Events:Replicas"] = system.EnvironmentOf(ResourceNames.EventBus).GetValueOrDefault("Messaging__Events__Replicas") ?? "1",
         });
         builder.AddNatsClient(ResourceNames.Nats);
         builder.AddEventPublisher();

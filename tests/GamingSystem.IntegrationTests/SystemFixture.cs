@@ -208,3 +208,18 @@ public sealed class SystemCollection : ICollectionFixture<SystemFixture>
 {
     public const string Name = "system";
 }
+
+/// <summary>
+/// The same system on a three-node NATS cluster and a three-primary Redis Cluster (<c>--Cluster true</c>), for
+/// ClusterTests: what production runs on, with nodes to kill.
+/// </summary>
+public sealed class ClusterSystemFixture : SystemFixture
+{
+    protected override string[] Arguments => ["--Cluster", "true"];
+}
+
+[CollectionDefinition(Name)]
+public sealed class ClusterSystemCollection : ICollectionFixture<ClusterSystemFixture>
+{
+    public const string Name = "system on clusters";
+}

@@ -86,17 +86,22 @@ internal sealed class ServiceIdentities : IDistributedApplicationEventingSubscri
                 if (natsUser is not null)
                 {
                     RemoveOperatorCredentials(environment, nats!.Name);
-                    var address = await nats.PrimaryEndpoint.Property(EndpointProperty.HostAndPort).GetValueAsync(context.CancellationToken).ConfigureAwait(false);
-                    secrets[ConnectionStringKey(nats.Name)] = natsUser.ConnectionString(address!, nats.TlsEnabled);
+                    var addresses = await AddressesAsync(nats.Nodes.Select(node => node.PrimaryEndpoint), context.CancellationToken).ConfigureAwait(false);
+                    secrets[ConnectionStringKey(nats.Name)] = natsUser.ConnectionString(addresses, nats.TlsEnabled);
                     environment[ProcessSettings.AsEnvironmentVariable(ProcessSettings.CallerVerifyKey)] = publicKey;
                     environment[ProcessSettings.AsEnvironmentVariable(ProcessSettings.ManageEventStreams)] = ownsStreams ? "true" : "false";
+                    if (ownsStreams && nats.ClusterNodes.Count > 0)
+                    {
+                        // Every event on three nodes of the cluster, as in the AWS deployment: one may die with none lost.
+                        environment[EventReplicasVariable] = Math.Min(3, nats.ClusterNodes.Count).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    }
                 }
 
                 if (redisUser is not null)
                 {
                     RemoveOperatorCredentials(environment, redis!.Name);
-                    var address = await redis.PrimaryEndpoint.Property(EndpointProperty.HostAndPort).GetValueAsync(context.CancellationToken).ConfigureAwait(false);
-                    secrets[ConnectionStringKey(redis.Name)] = redisUser.ConnectionString(address!, redis.TlsEnabled);
+                    var addresses = await AddressesAsync(redis.Nodes.Select(node => node.PrimaryEndpoint), context.CancellationToken).ConfigureAwait(false);
+                    secrets[ConnectionStringKey(redis.Name)] = redisUser.ConnectionString(addresses, redis.TlsEnabled);
                 }
 
                 // Any other connection string (an LLM endpoint with its key) is a secret too.
@@ -133,6 +138,21 @@ internal sealed class ServiceIdentities : IDistributedApplicationEventingSubscri
 
     private static string ConnectionStringKey(string resourceName) => $"ConnectionStrings:{resourceName}";
 
+    /// <summary>On how many NATS nodes the stream owner stores each stream (<c>EventOptions.Replicas</c>).</summary>
+    internal const string EventReplicasVariable = "Messaging__Events__Replicas";
+
+    /// <summary>Each node's <c>host:port</c>: a single server's, or every node of a cluster.</summary>
+    private static async Task<IReadOnlyList<string>> AddressesAsync(IEnumerable<EndpointReference> endpoints, CancellationToken cancellationToken)
+    {
+        var addresses = new List<string>();
+        foreach (var endpoint in endpoints)
+        {
+            addresses.Add((await endpoint.Property(EndpointProperty.HostAndPort).GetValueAsync(cancellationToken).ConfigureAwait(false))!);
+        }
+
+        return addresses;
+    }
+
     /// <summary>
     /// A reference puts the server's connection string (with its operator password) and its parts
     /// (<c>NATS_PASSWORD</c>, <c>NATS_URI</c>, ...) in the environment; the project's own come from its secrets folder.
@@ -155,7 +175,9 @@ internal sealed class ServiceIdentities : IDistributedApplicationEventingSubscri
 /// <summary>One project's NATS user.</summary>
 internal sealed record NatsUser(string Name, string Password, BusPermissions Permissions)
 {
-    public string ConnectionString(string hostAndPort, bool tls) => $"{(tls ? "tls" : "nats")}://{Name}:{Password}@{hostAndPort}";
+    /// <summary>One URL per node, comma-separated, each with the credentials (<c>AddNatsClient</c> reads the list).</summary>
+    public string ConnectionString(IEnumerable<string> hostsAndPorts, bool tls) =>
+        string.Join(',', hostsAndPorts.Select(hostAndPort => $"{(tls ? "tls" : "nats")}://{Name}:{Password}@{hostAndPort}"));
 }
 
 /// <summary>One project's Redis ACL user: its keys are those under its own hash-tagged prefix, <c>{name}:</c>.</summary>
@@ -165,8 +187,8 @@ internal sealed record RedisUser(string Name, string Password, string KeyPattern
 
     // The tie-breaker key and configuration channel are StackExchange.Redis' multi-primary machinery, outside the
     // user's keys and channels; turned off rather than granted.
-    public string ConnectionString(string hostAndPort, bool tls) =>
-        $"{hostAndPort},user={Name},password={Password},tiebreaker=,configChannel={(tls ? ",ssl=true" : "")}";
+    public string ConnectionString(IEnumerable<string> hostsAndPorts, bool tls) =>
+        $"{string.Join(',', hostsAndPorts)},user={Name},password={Password},tiebreaker=,configChannel={(tls ? ",ssl=true" : "")}";
 }
 
 /// <summary>Marks the project that owns the JetStream streams (see <c>WithEventStreams</c>).</summary>
