@@ -36,7 +36,7 @@ public sealed class MonitoringTests(TlsSystemFixture system, ITestOutputHelper o
         Assert.Equal(services, up);
         Assert.Contains(ResourceNames.CapabilityRegistry, handled);
         Assert.Equal(
-            ["ConsumerLag", "DeadLettersGrowing", "GatewayErrorRate", "HighErrorRate", "HighLatencyP99", "ServiceDown", "ServiceInterrupted"],
+            ["ConsumerLag", "DeadLettersGrowing", "GatewayErrorRate", "HighErrorRate", "HighLatencyP99", "ServiceDown", "ServiceRestarted"],
             rules!["data"]!["groups"]!.AsArray().SelectMany(g => g!["rules"]!.AsArray()).Select(r => r!["name"]!.GetValue<string>()).Order());
     }
 
@@ -57,15 +57,37 @@ public sealed class MonitoringTests(TlsSystemFixture system, ITestOutputHelper o
         output.WriteLine($"ServiceDown fired {fired.TotalSeconds:F0} s after the freeze, resolved {(DateTimeOffset.UtcNow - resumedAt).TotalSeconds:F0} s after the resume");
     }
 
+    [Fact]
+    public async Task A_killed_service_that_is_back_within_seconds_fires_ServiceRestarted()
+    {
+        // Back before ServiceDown's 10 s (the AppHost restarts it at once): only its CPU time starting again shows it.
+        using var prometheus = Prometheus();
+        var before = await system.App.ResourceNotifications.WaitForResourceHealthyAsync(ResourceNames.Router);
+        using (var victim = system.ServiceProcess(ResourceNames.Router))
+        {
+            victim.Kill();
+            await victim.WaitForExitAsync();
+        }
+
+        var killedAt = DateTimeOffset.UtcNow;
+        await WaitUntilAsync(() => AlertAsync(prometheus, "ServiceRestarted", ResourceNames.Router, "firing"));
+        output.WriteLine($"ServiceRestarted fired {(DateTimeOffset.UtcNow - killedAt).TotalSeconds:F0} s after the kill");
+
+        Assert.False(await AlertAsync(prometheus, "ServiceRestarted", ResourceNames.Auth, state: null));
+    }
+
     private HttpClient Prometheus() => new() { BaseAddress = system.App.GetEndpoint(ResourceNames.Prometheus, "http") };
 
     /// <summary>Whether Prometheus has a ServiceDown alert for router (in <paramref name="state"/>, or in any state).</summary>
-    private static async Task<bool> RouterDownAsync(HttpClient prometheus, string? state)
+    private static Task<bool> RouterDownAsync(HttpClient prometheus, string? state) =>
+        AlertAsync(prometheus, "ServiceDown", ResourceNames.Router, state);
+
+    private static async Task<bool> AlertAsync(HttpClient prometheus, string alert, string service, string? state)
     {
         var alerts = await prometheus.GetFromJsonAsync<JsonObject>("/api/v1/alerts");
         return alerts!["data"]!["alerts"]!.AsArray().Any(a =>
-            a!["labels"]!["alertname"]!.GetValue<string>() == "ServiceDown"
-            && a["labels"]!["service"]!.GetValue<string>() == ResourceNames.Router
+            a!["labels"]!["alertname"]!.GetValue<string>() == alert
+            && a["labels"]!["service"]?.GetValue<string>() == service
             && (state is null || a["state"]!.GetValue<string>() == state));
     }
 
