@@ -17,7 +17,7 @@ public sealed class AlertRulesTests
         var (code, output) = await PromtoolAsync(RulesFolder, "check", "rules", "alerts.yml");
 
         Assert.True(code == 0, output);
-        Assert.Contains("SUCCESS: 6 rules found", output);
+        Assert.Contains("SUCCESS: 7 rules found", output);
     }
 
     [Fact]
@@ -41,7 +41,7 @@ public sealed class AlertRulesTests
             var (code, output) = await PromtoolAsync(folder, "check", "config", "prometheus.yml");
 
             Assert.True(code == 0, output);
-            Assert.Contains("SUCCESS: 6 rules found", output);
+            Assert.Contains("SUCCESS: 7 rules found", output);
             Assert.Contains("- targets: ['localhost:41001']\n        labels: { service: 'auth' }", configuration.ReplaceLineEndings("\n"));
             Assert.Contains("- targets: ['localhost:8000']\n        labels: { service: 'gateway' }", configuration.ReplaceLineEndings("\n"));
         }
