@@ -62,9 +62,25 @@ public sealed class NatsServerResource(string name, string command, string worki
     /// <c>nats://user:password@host:port</c> (<c>tls://</c> with TLS), the form NATS clients and <c>AddNatsClient</c>
     /// read; a cluster's nodes comma-separated.
     /// </summary>
-    public ReferenceExpression ConnectionStringExpression => ServerNodes.Joined(Nodes, node => TlsEnabled
-        ? ReferenceExpression.Create($"tls://{UserNameReference}:{PasswordParameter}@{node.PrimaryEndpoint.Property(EndpointProperty.HostAndPort)}")
-        : ReferenceExpression.Create($"nats://{UserNameReference}:{PasswordParameter}@{node.PrimaryEndpoint.Property(EndpointProperty.HostAndPort)}"));
+    public ReferenceExpression ConnectionStringExpression
+    {
+        get
+        {
+            var expression = new ReferenceExpressionBuilder();
+            foreach (var node in Nodes)
+            {
+                if (node != this)
+                {
+                    expression.AppendLiteral(",");
+                }
+
+                expression.AppendLiteral(TlsEnabled ? "tls://" : "nats://");
+                expression.Append($"{UserNameReference}:{PasswordParameter}@{node.PrimaryEndpoint.Property(EndpointProperty.HostAndPort)}");
+            }
+
+            return expression.Build();
+        }
+    }
 
     IEnumerable<KeyValuePair<string, ReferenceExpression>> IResourceWithConnectionString.GetConnectionProperties()
     {

@@ -46,8 +46,24 @@ public sealed class RedisServerResource(string name, string command, string work
     internal IReadOnlyList<RedisServerResource> Nodes => ClusterNodes.Count > 0 ? ClusterNodes : [this];
 
     /// <summary>Every node's <c>host:port</c>, comma-separated: StackExchange.Redis' list of endpoints.</summary>
-    internal ReferenceExpression Addresses =>
-        ServerNodes.Joined(Nodes, node => ReferenceExpression.Create($"{node.PrimaryEndpoint.Property(EndpointProperty.HostAndPort)}"));
+    internal ReferenceExpression Addresses
+    {
+        get
+        {
+            var expression = new ReferenceExpressionBuilder();
+            foreach (var node in Nodes)
+            {
+                if (node != this)
+                {
+                    expression.AppendLiteral(",");
+                }
+
+                expression.Append($"{node.PrimaryEndpoint.Property(EndpointProperty.HostAndPort)}");
+            }
+
+            return expression.Build();
+        }
+    }
 
     /// <summary><c>host:port,password=...</c>, StackExchange.Redis' configuration string, as Aspire's Redis resource writes it.</summary>
     public ReferenceExpression ConnectionStringExpression => TlsEnabled
